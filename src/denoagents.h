@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The public surface of libdenoagents. */
+
+#include "da-llm-enums.h"
+#include "da-llm-error.h"
+#include "da-message.h"
+#include "da-provider.h"
+#include "da-request.h"
+#include "da-tool-call.h"
