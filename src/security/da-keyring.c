@@ -359,6 +359,51 @@ entries_from_retrievables (GList *items)
   return entries;
 }
 
+/* The _sync variants run the async ones on a private main context.
+ * libsecret's own _sync functions drop their context while D-Bus signal
+ * subscriptions of the items they loaded still have clean-ups queued on it,
+ * which leaks; we dispatch everything pending before letting it go. */
+typedef struct
+{
+  GMainContext *context;
+  GAsyncResult *result;
+} SyncCall;
+
+static void
+sync_call_begin (SyncCall *call)
+{
+  call->context = g_main_context_new ();
+  call->result = NULL;
+  g_main_context_push_thread_default (call->context);
+}
+
+static void
+sync_call_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SyncCall *call = user_data;
+
+  call->result = g_object_ref (result);
+}
+
+static void
+sync_call_wait (SyncCall *call)
+{
+  while (call->result == NULL)
+    g_main_context_iteration (call->context, TRUE);
+}
+
+static void
+sync_call_finish (SyncCall *call)
+{
+  g_clear_object (&call->result);
+  while (g_main_context_iteration (call->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (call->context);
+  g_main_context_unref (call->context);
+}
+
 /* Store */
 
 static void
@@ -424,28 +469,19 @@ da_keyring_store_sync (const char    *kind,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autofree char *normalized = NULL;
-  g_autofree char *label = NULL;
-  GError *local_error = NULL;
+  SyncCall call;
+  gboolean ret;
 
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  attributes = build_attributes (kind, base_url, &normalized, error);
-  if (attributes == NULL || !check_secret (secret, error))
-    return FALSE;
+  sync_call_begin (&call);
+  da_keyring_store_async (kind, base_url, secret, cancellable, sync_call_cb, &call);
+  sync_call_wait (&call);
+  ret = da_keyring_store_finish (call.result, error);
+  sync_call_finish (&call);
 
-  label = make_label (kind, normalized);
-  if (!secret_password_storev_sync (da_keyring_get_schema (), attributes,
-                                    SECRET_COLLECTION_DEFAULT, label, secret,
-                                    cancellable, &local_error))
-    {
-      g_propagate_error (error, keyring_error (local_error));
-      return FALSE;
-    }
-
-  return TRUE;
+  return ret;
 }
 
 /* Lookup */
@@ -515,26 +551,19 @@ da_keyring_lookup_sync (const char    *kind,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autoptr(GHashTable) attributes = NULL;
-  GError *local_error = NULL;
-  char *secret;
+  SyncCall call;
+  char *ret;
 
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  attributes = build_attributes (kind, base_url, NULL, error);
-  if (attributes == NULL)
-    return NULL;
+  sync_call_begin (&call);
+  da_keyring_lookup_async (kind, base_url, cancellable, sync_call_cb, &call);
+  sync_call_wait (&call);
+  ret = da_keyring_lookup_finish (call.result, error);
+  sync_call_finish (&call);
 
-  secret = secret_password_lookupv_sync (da_keyring_get_schema (), attributes,
-                                         cancellable, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, keyring_error (local_error));
-      return NULL;
-    }
-
-  return secret;
+  return ret;
 }
 
 /* Delete */
@@ -626,27 +655,19 @@ da_keyring_delete_sync (const char    *kind,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autofree char *normalized = NULL;
-  GError *local_error = NULL;
+  SyncCall call;
+  gboolean ret;
 
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  attributes = build_attributes (kind, base_url, &normalized, error);
-  if (attributes == NULL)
-    return FALSE;
+  sync_call_begin (&call);
+  da_keyring_delete_async (kind, base_url, cancellable, sync_call_cb, &call);
+  sync_call_wait (&call);
+  ret = da_keyring_delete_finish (call.result, error);
+  sync_call_finish (&call);
 
-  if (secret_password_clearv_sync (da_keyring_get_schema (), attributes,
-                                   cancellable, &local_error))
-    return TRUE;
-
-  if (local_error != NULL)
-    g_propagate_error (error, keyring_error (local_error));
-  else
-    g_propagate_error (error, not_found_error (kind, normalized));
-
-  return FALSE;
+  return ret;
 }
 
 /* List */
@@ -708,22 +729,17 @@ GPtrArray *
 da_keyring_list_sync (GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(GHashTable) attributes = NULL;
-  GError *local_error = NULL;
-  GList *items;
+  SyncCall call;
+  GPtrArray *ret;
 
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  attributes = g_hash_table_new (g_str_hash, g_str_equal);
-  items = secret_password_searchv_sync (da_keyring_get_schema (), attributes,
-                                        SECRET_SEARCH_ALL, cancellable,
-                                        &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, keyring_error (local_error));
-      return NULL;
-    }
+  sync_call_begin (&call);
+  da_keyring_list_async (cancellable, sync_call_cb, &call);
+  sync_call_wait (&call);
+  ret = da_keyring_list_finish (call.result, error);
+  sync_call_finish (&call);
 
-  return entries_from_retrievables (items);
+  return ret;
 }
