@@ -9,11 +9,28 @@
 
 #include "da-cli.h"
 #include "da-cli-keys.h"
-#include "da-cli-providers.h"
 #include "da-cli-secret.h"
 #include "da-cli-util.h"
 #include "da-keyring.h"
+#include "da-provider-factory.h"
 #include "da-security-error.h"
+
+/* "openai, ollama, anthropic or gemini" */
+static char *
+kinds_text (void)
+{
+  const char * const *kinds = da_provider_get_kinds ();
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; kinds[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (text, kinds[i + 1] != NULL ? ", " : " or ");
+      g_string_append (text, kinds[i]);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
 
 /* Checks PROVIDER and picks the base URL; returns the normalised URL or
  * NULL after printing a usage error into *exit_status. */
@@ -24,13 +41,15 @@ resolve_provider (const char  *command,
                   int         *exit_status)
 {
   g_autoptr(GError) error = NULL;
-  const char *default_url = da_cli_provider_default_base_url (kind);
+  const char *default_url = da_provider_get_default_base_url (kind);
   char *normalized;
 
   if (default_url == NULL)
     {
+      g_autofree char *kinds = kinds_text ();
+
       *exit_status = da_cli_usage_error (command, "unknown provider kind '%s' (expected %s)",
-                                         kind, da_cli_provider_kinds_text ());
+                                         kind, kinds);
       return NULL;
     }
 
@@ -62,7 +81,7 @@ keys_set (int   argc,
   int status;
 
   if (!da_cli_parse_options ("keys set", "PROVIDER",
-                             "Stores the API key for PROVIDER (openai, anthropic, gemini, ollama)\n"
+                             "Stores the API key for PROVIDER (openai, ollama, anthropic, gemini)\n"
                              "in the keyring. On a terminal the key is read without echo;\n"
                              "otherwise the first line of standard input is the key.",
                              entries, &argc, &argv, &status))
