@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "da-cli.h"
+#include "da-cli-history.h"
 #include "da-cli-keys.h"
 #include "da-cli-util.h"
 #include "da-keyring.h"
@@ -18,6 +19,7 @@ static const DaCliCommand commands[] = {
   { "run", "Run a team from a team file, headless", da_cli_run_main },
 #endif
   { "keys", "Store, list and delete API keys in the keyring", da_cli_keys_main },
+  { "history", "List, show, search and export conversations", da_cli_history_main },
   { NULL }
 };
 
