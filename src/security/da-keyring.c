@@ -100,6 +100,23 @@ is_default_port (const char *scheme,
          (port == 443 && strcmp (scheme, "https") == 0);
 }
 
+/* GUri decodes and IDN-converts the host; what comes out must still look
+ * like a host, or the normalised URL would not parse back to the same one. */
+static gboolean
+is_valid_host (const char *host)
+{
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+
+  for (const char *p = host; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The URL is not echoed in errors: a malformed one may carry credentials. */
 char *
 da_keyring_normalize_base_url (const char  *base_url,
@@ -141,6 +158,14 @@ da_keyring_normalize_base_url (const char  *base_url,
       g_set_error_literal (error, DA_SECURITY_ERROR,
                            DA_SECURITY_ERROR_INVALID_ARGUMENTS,
                            "invalid base URL: it has no host");
+      return NULL;
+    }
+
+  if (!is_valid_host (g_uri_get_host (uri)))
+    {
+      g_set_error_literal (error, DA_SECURITY_ERROR,
+                           DA_SECURITY_ERROR_INVALID_ARGUMENTS,
+                           "invalid base URL: the host is not a host name or IP address");
       return NULL;
     }
 
