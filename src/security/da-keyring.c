@@ -359,10 +359,12 @@ entries_from_retrievables (GList *items)
   return entries;
 }
 
-/* The _sync variants run the async ones on a private main context.
- * libsecret's own _sync functions drop their context while D-Bus signal
- * subscriptions of the items they loaded still have clean-ups queued on it,
- * which leaks; we dispatch everything pending before letting it go. */
+/* The _sync variants run the async ones and iterate the thread-default
+ * main context until they finish; the CLI has no main loop of its own and
+ * the GUI uses the async functions. Not a private context: libsecret binds
+ * the D-Bus signal subscriptions of its service and items to the context
+ * current when they are made, and queues their clean-ups there; on a
+ * context that is never iterated again they leak. */
 typedef struct
 {
   GMainContext *context;
@@ -372,9 +374,8 @@ typedef struct
 static void
 sync_call_begin (SyncCall *call)
 {
-  call->context = g_main_context_new ();
+  call->context = g_main_context_ref_thread_default ();
   call->result = NULL;
-  g_main_context_push_thread_default (call->context);
 }
 
 static void
@@ -400,7 +401,6 @@ sync_call_finish (SyncCall *call)
   g_clear_object (&call->result);
   while (g_main_context_iteration (call->context, FALSE))
     ;
-  g_main_context_pop_thread_default (call->context);
   g_main_context_unref (call->context);
 }
 
@@ -742,4 +742,19 @@ da_keyring_list_sync (GCancellable  *cancellable,
   sync_call_finish (&call);
 
   return ret;
+}
+
+/**
+ * da_keyring_disconnect:
+ *
+ * Drops the connection to the Secret Service, if one was made, and runs
+ * the clean-ups that queues on the thread-default main context. For the
+ * end of a program (the CLI, tests), so leak checkers see a clean exit.
+ */
+void
+da_keyring_disconnect (void)
+{
+  secret_service_disconnect ();
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }

@@ -483,7 +483,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  secret_service_disconnect ();
+  da_keyring_disconnect ();
 
   return ret;
 }
