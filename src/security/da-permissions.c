@@ -270,6 +270,7 @@ da_permissions_add_flag (DaPermissions  *self,
   g_autoptr(GPtrArray) parsed = NULL;
   g_auto(GStrv) items = NULL;
   const char *name = flag;
+  const char *bare;
   gboolean deny;
   int kind = -1;
 
@@ -278,6 +279,7 @@ da_permissions_add_flag (DaPermissions  *self,
 
   if (g_str_has_prefix (name, "--"))
     name += 2;
+  bare = name;
   if (g_str_has_prefix (name, "allow-"))
     deny = FALSE, name += strlen ("allow-");
   else if (g_str_has_prefix (name, "deny-"))
@@ -306,15 +308,14 @@ da_permissions_add_flag (DaPermissions  *self,
           if (items[i][0] == '\0')
             {
               g_set_error (error, DA_PERMISSION_ERROR, DA_PERMISSION_ERROR_INVALID_RULE,
-                           "--%s: empty entry in “%s”", flag, value);
+                           "--%s: empty entry in “%s”", bare, value);
               return FALSE;
             }
           rule = _da_rule_parse (kind, deny, items[i], self->workspace, &local_error);
           if (rule == NULL)
             {
               g_set_error (error, local_error->domain, local_error->code,
-                           "--%s%s: %s", flag[0] == '-' ? "" : "",
-                           flag[0] == '-' ? flag + 2 : flag, local_error->message);
+                           "--%s: %s", bare, local_error->message);
               return FALSE;
             }
           g_ptr_array_add (parsed, rule);

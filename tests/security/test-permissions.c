@@ -788,6 +788,206 @@ test_run_cache (void)
   g_assert_cmpuint (_da_permissions_get_hash_cache_size (perms), ==, 1);
 }
 
+static DaPermissions *
+load_fixture (Fixture     *fixture,
+              const char  *name,
+              GError     **error)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "security", name, NULL);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  if (g_str_has_suffix (name, ".json"))
+    return _da_permissions_parse_team (data, len, fixture->dir, error);
+  return _da_permissions_parse_flags (data, len, fixture->dir, error);
+}
+
+static void
+test_team_full (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(DaPermissions) perms = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) policy = NULL;
+  g_autofree char *old_home = g_strdup (g_getenv ("HOME"));
+  g_autofree char *out = ws (fixture, "out");
+
+  g_setenv ("HOME", fixture->dir, TRUE);
+  perms = load_fixture (fixture, "team-full.json", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (da_permissions_get_isolation (perms), ==, DA_ISOLATION_MODERATE);
+  g_assert_true (da_permissions_get_fs_temp (perms));
+  g_assert_cmpstr (da_permissions_get_cwd (perms), ==, out);
+  g_assert_cmpuint (da_permissions_get_quota (perms, DA_QUOTA_MEMORY_MB), ==, 512);
+  g_assert_cmpuint (da_permissions_get_quota (perms, DA_QUOTA_CPU_SECONDS), ==, 30);
+  g_assert_cmpuint (da_permissions_get_quota (perms, DA_QUOTA_WALL_SECONDS), ==, 60);
+  g_assert_cmpuint (da_permissions_get_quota (perms, DA_QUOTA_MAX_PROCESSES), ==, 16);
+  g_assert_cmpuint (da_permissions_get_quota (perms, DA_QUOTA_MAX_FILE_MB), ==, 10);
+  g_assert_cmpuint (da_permissions_get_quota (perms, DA_QUOTA_MAX_OUTPUT_KB), ==, 256);
+  g_assert_cmpuint (da_permissions_get_quota (perms, DA_QUOTA_NET_MAX_CONNECTIONS), ==, 10);
+
+  CHECK (perms, READ, "docs/a.md", ALLOW);
+  CHECK (perms, READ, "docs/private/key", DENY);
+  CHECK_WS (perms, READ, "Trips/plan.md", ALLOW);
+  CHECK (perms, READ, "src/main.c", ASK);
+  CHECK (perms, WRITE, "out/x", ALLOW);
+  CHECK (perms, WRITE, "docs/a.md", ASK);
+  CHECK (perms, NET, "api.example.com:443", ALLOW);
+  CHECK (perms, NET, "api.example.com:80", ASK);
+  CHECK (perms, NET, "img.cdn.example", ALLOW);
+  CHECK (perms, NET, "evil.cdn.example", DENY);
+  CHECK (perms, NET, "10.1.1.1", ALLOW);
+  CHECK (perms, NET, "10.9.1.1", DENY);
+  CHECK (perms, ENV, "LANG", ALLOW);
+  CHECK (perms, ENV, "DA_TEST_X", ALLOW);
+  CHECK (perms, ENV, "DA_TEST_SECRET", DENY);
+  CHECK (perms, RUN, "sh", ALLOW);
+  CHECK (perms, RUN, "curl", DENY);
+
+  /* docs/private inside docs cannot become a bind-mount policy. */
+  policy = da_permissions_to_sandbox_policy (perms, &error);
+  g_assert_null (policy);
+  g_assert_error (error, DA_PERMISSION_ERROR, DA_PERMISSION_ERROR_UNREPRESENTABLE);
+
+  if (old_home)
+    g_setenv ("HOME", old_home, TRUE);
+}
+
+static void
+test_team_errors (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const struct { const char *file; int code; const char *prefix; } cases[] = {
+    { "team-error-unknown-key.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.fs.exec: unknown key" },
+    { "team-error-unknown-top.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.network: unknown key" },
+    { "team-error-bad-type.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.net.allow[1]: expected a string" },
+    { "team-error-loader-env.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.env.set.LD_PRELOAD: LD_PRELOAD is a loader variable" },
+    { "team-error-allow-ld.json", DA_PERMISSION_ERROR_NOT_GRANTABLE, "$.env.allow[1]: " },
+    { "team-error-isolation.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.isolation: expected" },
+    { "team-error-cidr.json", DA_PERMISSION_ERROR_INVALID_RULE, "$.deny.net[0]: Invalid network rule" },
+    { "team-error-resource.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.resources.memory_mb: expected a non-negative integer" },
+    { "team-error-resource-key.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.resources.gpu: unknown key" },
+    { "team-error-not-object.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$: expected an object" },
+    { "team-error-truncated.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$: " },
+    { "team-error-run-missing.json", DA_PERMISSION_ERROR_NOT_FOUND, "$.run.allow[0]: " },
+    { "team-error-deny-key.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.deny.exec: unknown key" },
+    { "flags-error-empty.txt", DA_PERMISSION_ERROR_INVALID_RULE, "--allow-read: empty entry" },
+    { "flags-error-loader.txt", DA_PERMISSION_ERROR_NOT_GRANTABLE, "--allow-env: " },
+    { "flags-error-unknown.txt", DA_PERMISSION_ERROR_UNKNOWN_FLAG, "Unknown permission flag" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DaPermissions) perms = load_fixture (fixture, cases[i].file, &error);
+
+      g_test_message ("%s: %s", cases[i].file, error ? error->message : "(no error)");
+      g_assert_null (perms);
+      g_assert_error (error, DA_PERMISSION_ERROR, cases[i].code);
+      g_assert_true (g_str_has_prefix (error->message, cases[i].prefix));
+      g_assert_null (strchr (error->message, '\n'));
+    }
+}
+
+static void
+test_team_json_path (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(DaPermissions) perms = da_permissions_new (fixture->dir);
+  g_autoptr(JsonNode) node = json_from_string ("{\"fs\": {\"read\": [\"a\"], \"bogus\": 1}}", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (da_permissions_load_json (perms, node, "$.agents[2].permissions", &error));
+  g_assert_error (error, DA_PERMISSION_ERROR, DA_PERMISSION_ERROR_INVALID_POLICY);
+  g_assert_cmpstr (error->message, ==, "$.agents[2].permissions.fs.bogus: unknown key (expected read, write or temp)");
+  /* Nothing of a failed object is applied. */
+  CHECK (perms, READ, "a", ASK);
+}
+
+static void
+test_team_all (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaPermissions) perms = load_fixture (fixture, "team-all.json", &error);
+
+  g_assert_no_error (error);
+  CHECK (perms, READ, "/usr/lib", ALLOW);
+  CHECK (perms, READ, "/proc/self/environ", ASK);
+  CHECK (perms, WRITE, "/tmp/x", ASK);
+  CHECK (perms, NET, "anywhere.example:1", ALLOW);
+  CHECK (perms, NET, "169.254.169.254:80", DENY);
+  CHECK (perms, NET, "0xa9fea9fe", DENY);
+}
+
+static void
+test_flags_fixture (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaPermissions) perms = NULL;
+  g_autoptr(DaPermissions) all = NULL;
+  g_autofree char *old_home = g_strdup (g_getenv ("HOME"));
+
+  g_setenv ("HOME", fixture->dir, TRUE);
+  perms = load_fixture (fixture, "flags-full.txt", &error);
+  g_assert_no_error (error);
+  CHECK (perms, READ, "docs/x", ALLOW);
+  CHECK (perms, READ, "docs/private/x", DENY);
+  CHECK (perms, NET, "[::1]:8080", ALLOW);
+  CHECK (perms, NET, "10.20.30.40:5", ALLOW);
+  CHECK (perms, NET, "127.0.0.1", DENY);
+  CHECK (perms, ENV, "DA_SECRET", DENY);
+  CHECK (perms, ENV, "DA_OTHER", ALLOW);
+  CHECK (perms, RUN, "sh", ALLOW);
+
+  all = load_fixture (fixture, "flags-all.txt", &error);
+  g_assert_no_error (error);
+  CHECK (all, NET, "example.org", ALLOW);
+  CHECK (all, READ, "/etc/hosts", DENY);
+  CHECK (all, READ, "/usr", ALLOW);
+  CHECK (all, ENV, "LD_PRELOAD", DENY);
+  CHECK (all, RUN, "sh", ASK);
+
+  if (old_home)
+    g_setenv ("HOME", old_home, TRUE);
+}
+
+static void
+test_policy (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaPermissions) perms = NULL;
+  g_autoptr(JsonNode) policy = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *expected = NULL;
+
+  g_setenv ("DA_POLICY_A", "1", TRUE);
+  g_setenv ("DA_POLICY_SECRET", "s", TRUE);
+  g_setenv ("LD_PRELOAD", "", TRUE);
+
+  perms = load_fixture (fixture, "team-policy.json", &error);
+  g_assert_no_error (error);
+  policy = da_permissions_to_sandbox_policy (perms, &error);
+  g_assert_no_error (error);
+  json = json_to_string (policy, FALSE);
+  expected = g_strdup_printf ("{\"isolation\":\"strict\","
+                              "\"fs\":{\"read\":[\"%s/src\",\"/usr/share\"],\"write\":[\"%s/out\"],\"temp\":false},"
+                              "\"net\":{\"allow\":[\"example.com\",\"[::1]:8080\",\"*.cdn.example:443\",\"192.168.0.0/16\"]},"
+                              "\"env\":{\"allow\":[\"DA_POLICY_A\"],\"set\":{\"A\":\"1\",\"B\":\"2\"}},"
+                              "\"resources\":{\"memory_mb\":256},"
+                              "\"cwd\":\"%s\"}",
+                              fixture->dir, fixture->dir, fixture->dir);
+  g_assert_cmpstr (json, ==, expected);
+
+  g_unsetenv ("DA_POLICY_A");
+  g_unsetenv ("DA_POLICY_SECRET");
+  g_unsetenv ("LD_PRELOAD");
+}
+
 static void
 test_describe (void)
 {
@@ -827,6 +1027,12 @@ main (int   argc,
   ADD_F ("/permissions/run/rewrite", test_run);
   g_test_add_func ("/permissions/run/cache", test_run_cache);
   g_test_add_func ("/permissions/describe", test_describe);
+  ADD_F ("/permissions/team/full", test_team_full);
+  ADD_F ("/permissions/team/errors", test_team_errors);
+  ADD_F ("/permissions/team/json-path", test_team_json_path);
+  ADD_F ("/permissions/team/all", test_team_all);
+  ADD_F ("/permissions/flags/fixture", test_flags_fixture);
+  ADD_F ("/permissions/policy", test_policy);
 
   return g_test_run ();
 }
