@@ -625,6 +625,7 @@ content_hash (DaPermissions *self,
 
   if (!_da_run_hash_file (path, key.hex, NULL))
     return FALSE;
+  g_atomic_int_inc (&self->hash_computations);
   memcpy (hex, key.hex, 65);
 
   now_s = g_get_real_time () / G_USEC_PER_SEC;
@@ -632,7 +633,8 @@ content_hash (DaPermissions *self,
       st.st_mtim.tv_sec + HASH_CACHE_RACY_SECONDS < now_s)
     {
       g_mutex_lock (&self->hash_mutex);
-      g_hash_table_replace (self->hash_cache, g_memdup2 (&key, sizeof key), NULL);
+      g_hash_table_remove (self->hash_cache, &key);
+      g_hash_table_add (self->hash_cache, g_memdup2 (&key, sizeof key));
       g_mutex_unlock (&self->hash_mutex);
     }
   else
@@ -643,6 +645,12 @@ content_hash (DaPermissions *self,
     }
 
   return TRUE;
+}
+
+guint
+_da_permissions_get_hash_computations (DaPermissions *self)
+{
+  return (guint)g_atomic_int_get (&self->hash_computations);
 }
 
 guint
