@@ -74,10 +74,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (team != NULL)
     {
       g_autoptr(JsonNode) policy = da_permissions_to_sandbox_policy (team, NULL);
+
+      g_assert (policy == NULL || JSON_NODE_HOLDS_OBJECT (policy));
     }
   if (flags != NULL)
     {
       g_autoptr(JsonNode) policy = da_permissions_to_sandbox_policy (flags, NULL);
+
+      g_assert (policy == NULL || JSON_NODE_HOLDS_OBJECT (policy));
     }
 
   if (memchr (text, '\0', size) != NULL)
@@ -94,6 +98,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       guint8 v4[4];
 
       g_assert (normal[0] == '/');
+      g_assert (resolved == NULL || resolved[0] == '/');
+      g_assert (g_utf8_validate (description, -1, NULL));
       g_assert (strstr (normal, "/../") == NULL && strstr (normal, "//") == NULL);
       _da_net_parse_target (lines[i], &net, NULL);
       _da_net_parse_ipv4 (lines[i], v4);
