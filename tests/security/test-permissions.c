@@ -521,6 +521,10 @@ test_net_numeric (void)
   for (guint i = 0; i < G_N_ELEMENTS (loopback); i++)
     CHECK (perms, NET, loopback[i], DENY);
 
+  CHECK (perms, NET, "localhost", DENY);        /* RFC 6761: always loopback */
+  CHECK (perms, NET, "LocalHost.:8080", DENY);
+  CHECK (perms, NET, "app.localhost", DENY);
+  CHECK (perms, NET, "localhost.example.com", ALLOW);
   CHECK (perms, NET, "127.0.0.2", ALLOW);
   CHECK (perms, NET, "128.0.0.1", ALLOW);
   CHECK (perms, NET, "example.com", ALLOW);
