@@ -112,6 +112,7 @@ DaPermissions *_da_permissions_parse_team  (const char   *data,
 
 /* Number of cached content hashes (tests check the cache is used). */
 guint     _da_permissions_get_hash_cache_size (DaPermissions *self);
+guint     _da_permissions_get_hash_computations (DaPermissions *self);
 
 
 /* Instance state, shared by the files that implement DaPermissions. */
@@ -132,6 +133,7 @@ struct _DaPermissions
 
   GMutex            hash_mutex;
   GHashTable       *hash_cache;         /* HashEntry (dev, ino) → itself */
+  gint              hash_computations;  /* files hashed by checks, for tests */
 };
 
 G_END_DECLS

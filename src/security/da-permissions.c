@@ -485,6 +485,24 @@ check_path (DaPermissions     *self,
   return DA_PERMISSION_DECISION_ASK;
 }
 
+static const DaRule *
+best_net_rule (GPtrArray         *rules,
+               const DaNetTarget *target)
+{
+  const DaRule *best = NULL;
+  guint best_spec = 0;
+
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const DaRule *rule = g_ptr_array_index (rules, i);
+
+      if (_da_net_rule_matches (rule, target) &&
+          better (rule, rule->specificity, best, best_spec))
+        best = rule, best_spec = rule->specificity;
+    }
+  return best;
+}
+
 static DaPermissionDecision
 check_net (DaPermissions     *self,
            const char        *target,
@@ -495,7 +513,6 @@ check_net (DaPermissions     *self,
   g_autofree char *normal = NULL;
   GPtrArray *rules = self->rules[DA_PERMISSION_NET];
   const DaRule *best = NULL;
-  guint best_spec = 0;
 
   if (!_da_net_parse_target (target, &parsed, &error))
     {
@@ -504,13 +521,23 @@ check_net (DaPermissions     *self,
       return DA_PERMISSION_DECISION_DENY;
     }
 
-  for (guint i = 0; i < rules->len; i++)
-    {
-      const DaRule *rule = g_ptr_array_index (rules, i);
+  best = best_net_rule (rules, &parsed);
 
-      if (_da_net_rule_matches (rule, &parsed) &&
-          better (rule, rule->specificity, best, best_spec))
-        best = rule, best_spec = rule->specificity;
+  /* "localhost" and its subdomains always reach the loopback addresses
+   * (RFC 6761): a deny rule for those addresses covers the names too. */
+  if ((best == NULL || !best->deny) && !parsed.is_addr &&
+      (strcmp (parsed.host, "localhost") == 0 || g_str_has_suffix (parsed.host, ".localhost")))
+    {
+      DaNetTarget loopback = { NULL, TRUE, { 4, { 127, 0, 0, 1 } }, parsed.port };
+      const DaRule *v4 = best_net_rule (rules, &loopback);
+      const DaRule *v6;
+
+      loopback.addr = (DaNetAddr) { 6, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } };
+      v6 = best_net_rule (rules, &loopback);
+      if (v4 != NULL && v4->deny)
+        best = v4;
+      else if (v6 != NULL && v6->deny)
+        best = v6;
     }
 
   if (match != NULL)
@@ -625,6 +652,7 @@ content_hash (DaPermissions *self,
 
   if (!_da_run_hash_file (path, key.hex, NULL))
     return FALSE;
+  g_atomic_int_inc (&self->hash_computations);
   memcpy (hex, key.hex, 65);
 
   now_s = g_get_real_time () / G_USEC_PER_SEC;
@@ -632,7 +660,8 @@ content_hash (DaPermissions *self,
       st.st_mtim.tv_sec + HASH_CACHE_RACY_SECONDS < now_s)
     {
       g_mutex_lock (&self->hash_mutex);
-      g_hash_table_replace (self->hash_cache, g_memdup2 (&key, sizeof key), NULL);
+      g_hash_table_remove (self->hash_cache, &key);
+      g_hash_table_add (self->hash_cache, g_memdup2 (&key, sizeof key));
       g_mutex_unlock (&self->hash_mutex);
     }
   else
@@ -643,6 +672,12 @@ content_hash (DaPermissions *self,
     }
 
   return TRUE;
+}
+
+guint
+_da_permissions_get_hash_computations (DaPermissions *self)
+{
+  return (guint)g_atomic_int_get (&self->hash_computations);
 }
 
 guint

@@ -6,6 +6,48 @@
 
 #include "da-permission-error.h"
 
+/*
+ * DaPermissions: Deno-style grants for one agent's tools.
+ *
+ * Rules come from --allow-KIND / --deny-KIND flag values (comma lists; an
+ * empty value means every target of that kind, as in Deno) or from a team
+ * file's `permissions` object (shape documented in da-permissions-json.c).
+ * For one target the most specific matching rule decides; at equal
+ * specificity deny wins; when no rule matches the answer is ASK.
+ *
+ * read / write: targets and rules are made absolute against the workspace
+ *   and normalised lexically; rules also keep their symlink-resolved form.
+ *   A target is allowed only when both the path as written and the path with
+ *   every symlink resolved (through its longest existing prefix) are allowed
+ *   and neither is denied. A rule covers its directory and everything
+ *   beneath it; specificity is its number of components. /proc, /dev and
+ *   /sys are never covered by an allow rule for a parent (such as "/" or an
+ *   empty --allow-read): they need a rule naming them or a path inside them.
+ *   "~" and "~/…" in rules expand to $HOME; targets are taken literally.
+ * net: targets "host", "host:port", "[v6]:port" or a bare IPv6 address.
+ *   Names are IDNA-converted (g_hostname_to_ascii), lower-cased and lose one
+ *   trailing dot; a name whose last label is numeric must be an IPv4
+ *   address in any inet_aton form (decimal "2130706433", hex "0x7f000001",
+ *   octal "0177.0.0.1", short "127.1"); IPv4-mapped IPv6 folds to IPv4;
+ *   0.0.0.0 and :: count as the loopback address they reach. Rules: "host",
+ *   "host:port", "*.domain[:port]" (subdomains only, never the bare domain),
+ *   IP literals, CIDR ranges. Specificity: host:port > host > *.domain
+ *   (longer suffix first; with a port above without) > CIDR (longer prefix
+ *   first) > all. A port rule never grants a target without a port; a port
+ *   deny does cover it. Names are not resolved here: whoever connects checks
+ *   the resolved address as a second target.
+ * env: "NAME" and "PREFIX*"; exact beats prefix, longer prefix beats
+ *   shorter. Loader variables (LD_*, DYLD_*, GCONV_PATH, GETCONF_DIR,
+ *   GLIBC_TUNABLES, HOSTALIASES, LOCALDOMAIN, LOCPATH, MALLOC_TRACE,
+ *   NIS_PATH, NLSPATH, RESOLV_HOST_CONF, RES_OPTIONS) are never granted.
+ * run: a name is looked up in PATH at grant time, a path resolved against
+ *   the workspace; the grant is bound to the canonical file and the SHA-256
+ *   of its content. A check recomputes the hash (cached by device, inode,
+ *   size, mtime and ctime once the file is two seconds old) and answers ASK
+ *   with a reason when the content changed. A deny rule given as a bare name
+ *   also covers copies of that program elsewhere.
+ */
+
 G_BEGIN_DECLS
 
 /**

@@ -521,6 +521,10 @@ test_net_numeric (void)
   for (guint i = 0; i < G_N_ELEMENTS (loopback); i++)
     CHECK (perms, NET, loopback[i], DENY);
 
+  CHECK (perms, NET, "localhost", DENY);        /* RFC 6761: always loopback */
+  CHECK (perms, NET, "LocalHost.:8080", DENY);
+  CHECK (perms, NET, "app.localhost", DENY);
+  CHECK (perms, NET, "localhost.example.com", ALLOW);
   CHECK (perms, NET, "127.0.0.2", ALLOW);
   CHECK (perms, NET, "128.0.0.1", ALLOW);
   CHECK (perms, NET, "example.com", ALLOW);
@@ -781,11 +785,32 @@ test_run_cache (void)
 
   g_assert_nonnull (sh);
   add (perms, "allow-run", sh);
+  g_assert_cmpuint (_da_permissions_get_hash_computations (perms), ==, 0);
   CHECK (perms, RUN, sh, ALLOW);
-  /* A system binary changed long ago: its hash is cached. */
+  /* A system binary changed long ago: its hash is cached, and further
+   * checks do not read the file again. */
   g_assert_cmpuint (_da_permissions_get_hash_cache_size (perms), ==, 1);
+  g_assert_cmpuint (_da_permissions_get_hash_computations (perms), ==, 1);
   CHECK (perms, RUN, sh, ALLOW);
+  CHECK (perms, RUN, "sh", ALLOW);
   g_assert_cmpuint (_da_permissions_get_hash_cache_size (perms), ==, 1);
+  g_assert_cmpuint (_da_permissions_get_hash_computations (perms), ==, 1);
+}
+
+static void
+test_run_fresh_not_cached (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(DaPermissions) perms = da_permissions_new (fixture->dir);
+  g_autofree char *tool = install_tool (fixture, "tool", "#!/bin/sh\n");
+
+  /* Changed just now: timestamps are too coarse to trust, so every check
+   * hashes the content again. */
+  add (perms, "allow-run", tool);
+  CHECK (perms, RUN, tool, ALLOW);
+  CHECK (perms, RUN, tool, ALLOW);
+  g_assert_cmpuint (_da_permissions_get_hash_cache_size (perms), ==, 0);
+  g_assert_cmpuint (_da_permissions_get_hash_computations (perms), ==, 4);
 }
 
 static DaPermissions *
@@ -1026,6 +1051,7 @@ main (int   argc,
   g_test_add_func ("/permissions/env", test_env);
   ADD_F ("/permissions/run/rewrite", test_run);
   g_test_add_func ("/permissions/run/cache", test_run_cache);
+  ADD_F ("/permissions/run/fresh-not-cached", test_run_fresh_not_cached);
   g_test_add_func ("/permissions/describe", test_describe);
   ADD_F ("/permissions/team/full", test_team_full);
   ADD_F ("/permissions/team/errors", test_team_errors);
