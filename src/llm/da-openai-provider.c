@@ -290,7 +290,6 @@ io_failed (GTask      *task,
 {
   StreamData *data = g_task_get_task_data (task);
   GError *error = _da_llm_guard_check (&data->guard, what, data->timeout);
-  g_autofree char *host = NULL;
 
   if (error != NULL)
     {
