@@ -6,6 +6,8 @@
 #include "da-llm-enums.h"
 #include "da-llm-error.h"
 #include "da-message.h"
+#include "da-openai-provider.h"
 #include "da-provider.h"
+#include "da-provider-factory.h"
 #include "da-request.h"
 #include "da-tool-call.h"
