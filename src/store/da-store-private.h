@@ -40,6 +40,8 @@ struct _DaStore
   GHashTable   *watches;   /* DaMessage* → DaStreamWatch* */
   GMutex        readers_lock;
   GPtrArray    *readers;   /* idle read-only DaDb* */
+  GSource      *index_source;
+  gboolean      needs_index;
   int           lock_fd;
 };
 
@@ -86,6 +88,8 @@ GPtrArray  *_da_db_search                 (DaDb         *db,
                                            guint         limit,
                                            GError      **error);
 
+gboolean    _da_store_index_pending       (DaStore      *self,
+                                           GError      **error);
 DaDb       *_da_store_acquire_reader      (DaStore      *self,
                                            GError      **error);
 void        _da_store_release_reader      (DaStore      *self,

@@ -192,6 +192,9 @@ da_store_search (DaStore     *self,
   g_return_val_if_fail (DA_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
+  if (self->needs_index && !_da_store_index_pending (self, error))
+    return NULL;
+
   return _da_db_search (self->db, query, limit, error);
 }
 

@@ -13,6 +13,9 @@
 
 /* Content of a streaming message is written at most this often. */
 #define STREAM_FLUSH_INTERVAL_MS 100
+/* Finished messages wait at most this long for the full-text index
+ * (searches through the store index first, so they never miss them). */
+#define INDEX_INTERVAL_MS 250
 
 typedef struct
 {
@@ -66,6 +69,65 @@ write_content (DaStore     *self,
     sqlite3_bind_text (stmt, 4, state, -1, SQLITE_STATIC);
 
   return _da_db_step_done (self->db, stmt, error);
+}
+
+/* Adds every finished message not yet in the full-text index, in one
+ * transaction: one FTS5 segment per batch instead of one per message. */
+gboolean
+_da_store_index_pending (DaStore  *self,
+                         GError  **error)
+{
+  gboolean own_transaction = sqlite3_get_autocommit (self->db->handle);
+
+  if (self->index_source != NULL)
+    {
+      g_source_destroy (self->index_source);
+      g_clear_pointer (&self->index_source, g_source_unref);
+    }
+
+  if (own_transaction && !_da_db_exec (self->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if (!_da_db_exec (self->db,
+                    "INSERT INTO messages_fts (rowid, content)"
+                    "  SELECT id, content FROM messages WHERE indexed = 0 AND state != 'streaming';"
+                    "UPDATE messages SET indexed = 1 WHERE indexed = 0 AND state != 'streaming';",
+                    error) ||
+      (own_transaction && !_da_db_exec (self->db, "COMMIT", error)))
+    {
+      if (own_transaction)
+        sqlite3_exec (self->db->handle, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  self->needs_index = FALSE;
+  return TRUE;
+}
+
+static gboolean
+index_timeout_cb (gpointer data)
+{
+  DaStore *self = data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->index_source, g_source_unref);
+  if (!_da_store_index_pending (self, &error))
+    g_warning ("Could not update the search index: %s", error->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_index (DaStore *self)
+{
+  self->needs_index = TRUE;
+  if (self->index_source != NULL)
+    return;
+
+  self->index_source = g_timeout_source_new (INDEX_INTERVAL_MS);
+  g_source_set_callback (self->index_source, index_timeout_cb, self, NULL);
+  g_source_set_static_name (self->index_source, "[da-store] index");
+  g_source_attach (self->index_source, self->context);
 }
 
 static void
@@ -164,6 +226,7 @@ watch_message_gone_cb (gpointer  data,
   if (!write_content (watch->store, watch->id, da_message_get_content (message),
                       da_message_state_to_string (DA_MESSAGE_STATE_INCOMPLETE), &error))
     g_warning ("Could not save message %" G_GINT64_FORMAT ": %s", watch->id, error->message);
+  schedule_index (watch->store);
 
   /* Handlers are already gone with the object. */
   watch->content_handler = watch->state_handler = 0;
@@ -210,6 +273,12 @@ da_store_dispose (GObject *object)
           g_object_weak_unref (G_OBJECT (watch->message), watch_message_gone_cb, watch);
           g_hash_table_iter_remove (&iter);
         }
+    }
+
+  if (self->index_source != NULL)
+    {
+      g_source_destroy (self->index_source);
+      g_clear_pointer (&self->index_source, g_source_unref);
     }
 
   G_OBJECT_CLASS (da_store_parent_class)->dispose (object);
@@ -443,6 +512,10 @@ da_store_new (const char  *path,
     return NULL;
 
   if (alone && !recover_streaming (self, error))
+    return NULL;
+
+  /* Whatever an earlier run finished but did not index yet. */
+  if (!_da_store_index_pending (self, error))
     return NULL;
 
   if (!share_lock (self, error))
@@ -820,6 +893,8 @@ da_store_add_message (DaStore    *self,
 
   if (da_message_get_state (message) == DA_MESSAGE_STATE_STREAMING)
     watch_start (self, message);
+  else
+    schedule_index (self);
 
   return TRUE;
 }
@@ -871,18 +946,25 @@ da_store_update_message (DaStore    *self,
         watch_stop (watch);
     }
 
-  return _da_db_step_done (self->db, stmt, error) &&
-         check_changed (self, "message", id, error);
+  if (!_da_db_step_done (self->db, stmt, error) ||
+      !check_changed (self, "message", id, error))
+    return FALSE;
+
+  if (da_message_get_state (message) != DA_MESSAGE_STATE_STREAMING)
+    schedule_index (self);
+  return TRUE;
 }
 
 /**
  * da_store_flush:
  *
- * Writes the pending text of every streaming message now.
+ * Writes the pending text of every streaming message now, and adds the
+ * finished ones to the search index.
  */
 void
 da_store_flush (DaStore *self)
 {
+  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   DaStreamWatch *watch;
 
@@ -891,6 +973,9 @@ da_store_flush (DaStore *self)
   g_hash_table_iter_init (&iter, self->watches);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&watch))
     watch_flush (watch);
+
+  if (self->needs_index && !_da_store_index_pending (self, &error))
+    g_warning ("Could not update the search index: %s", error->message);
 }
 
 gboolean

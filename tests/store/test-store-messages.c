@@ -30,6 +30,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->store);
+  store_test_assert_intact (fixture->path);
   store_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
@@ -137,6 +138,17 @@ test_conversations (Fixture       *fixture,
   g_clear_error (&error);
 }
 
+static guint
+search_count (Fixture    *fixture,
+              const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = da_store_search (fixture->store, query, 10, &error);
+
+  g_assert_no_error (error);
+  return hits->len;
+}
+
 static void
 test_messages_roundtrip (Fixture       *fixture,
                          gconstpointer  data)
@@ -214,6 +226,9 @@ test_messages_roundtrip (Fixture       *fixture,
   g_assert_cmpstr (da_message_get_content (m), ==, "retried and done");
   g_assert_cmpint (da_message_get_state (m), ==, DA_MESSAGE_STATE_COMPLETE);
   g_clear_pointer (&loaded, g_ptr_array_unref);
+  /* The index follows the new text. */
+  g_assert_cmpuint (search_count (fixture, "retried"), ==, 1);
+  g_assert_cmpuint (search_count (fixture, "half"), ==, 0);
 
   /* Unknown conversations and unsaved messages are refused. */
   g_assert_false (da_store_add_message (fixture->store, conversation + 100, user, &error));
@@ -258,17 +273,6 @@ stored_state (Fixture *fixture,
   g_autofree char *sql = g_strdup_printf ("SELECT state FROM messages WHERE id = %" G_GINT64_FORMAT, id);
 
   return raw_text (fixture, sql);
-}
-
-static guint
-search_count (Fixture    *fixture,
-              const char *query)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) hits = da_store_search (fixture->store, query, 10, &error);
-
-  g_assert_no_error (error);
-  return hits->len;
 }
 
 static void

@@ -58,7 +58,10 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  g_autofree char *path = g_build_filename (fixture->dir, "history.sqlite3", NULL);
+
   g_clear_object (&fixture->store);
+  store_test_assert_intact (path);
   store_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
