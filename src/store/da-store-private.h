@@ -41,6 +41,9 @@ struct _DaStore
   GMutex        readers_lock;
   GPtrArray    *readers;   /* idle read-only DaDb* */
   GSource      *index_source;
+  GThreadPool  *checkpointer;
+  DaDb         *checkpoint_db;   /* used by the checkpointer only */
+  gint          checkpoint_queued;
   gboolean      needs_index;
   int           lock_fd;
 };

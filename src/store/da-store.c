@@ -16,6 +16,10 @@
 /* Finished messages wait at most this long for the full-text index
  * (searches through the store index first, so they never miss them). */
 #define INDEX_INTERVAL_MS 250
+/* WAL pages after which a checkpoint runs in a worker thread, and the
+ * size at which the writer checkpoints itself because the worker lags. */
+#define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_PAGES_MAX 16000
 
 typedef struct
 {
@@ -128,6 +132,52 @@ schedule_index (DaStore *self)
   g_source_set_callback (self->index_source, index_timeout_cb, self, NULL);
   g_source_set_static_name (self->index_source, "[da-store] index");
   g_source_attach (self->index_source, self->context);
+}
+
+/* Checkpoints copy the WAL into the database and sync it; on the main
+ * thread they would stall the interface for the length of an fsync. */
+static void
+checkpoint_func (gpointer data,
+                 gpointer user_data)
+{
+  DaStore *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_atomic_int_set (&self->checkpoint_queued, 0);
+
+  if (self->checkpoint_db == NULL)
+    self->checkpoint_db = _da_db_open (self->path, FALSE, &error);
+  if (self->checkpoint_db == NULL)
+    {
+      g_debug ("No checkpoint: %s", error->message);
+      return;
+    }
+
+  sqlite3_wal_checkpoint_v2 (self->checkpoint_db->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static int
+wal_hook_cb (void       *data,
+             sqlite3    *db,
+             const char *name,
+             int         n_pages)
+{
+  DaStore *self = data;
+
+  if (n_pages >= CHECKPOINT_PAGES_MAX)
+    {
+      sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      return SQLITE_OK;
+    }
+
+  if (n_pages < CHECKPOINT_PAGES || !g_atomic_int_compare_and_exchange (&self->checkpoint_queued, 0, 1))
+    return SQLITE_OK;
+
+  if (self->checkpointer == NULL)
+    self->checkpointer = g_thread_pool_new (checkpoint_func, self, 1, FALSE, NULL);
+  g_thread_pool_push (self->checkpointer, GINT_TO_POINTER (1), NULL);
+
+  return SQLITE_OK;
 }
 
 static void
@@ -290,6 +340,9 @@ da_store_finalize (GObject *object)
   DaStore *self = (DaStore *)object;
 
   g_clear_pointer (&self->watches, g_hash_table_unref);
+  if (self->checkpointer != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->checkpointer), TRUE, TRUE);
+  g_clear_pointer (&self->checkpoint_db, _da_db_close);
   g_clear_pointer (&self->readers, g_ptr_array_unref);
   g_mutex_clear (&self->readers_lock);
   g_clear_pointer (&self->db, _da_db_close);
@@ -451,6 +504,8 @@ configure (DaStore  *self,
                    "Could not switch %s to write-ahead logging", self->path);
       return FALSE;
     }
+
+  sqlite3_wal_hook (self->db->handle, wal_hook_cb, self);
 
   /* NORMAL in WAL mode survives a crash of the program (not of the
    * machine), which is what a killed app needs, at no fsync per commit. */
