@@ -494,6 +494,33 @@ test_streaming_conversation_deleted (Fixture       *fixture,
   g_assert_cmpint (raw_int (fixture, "SELECT count(*) FROM messages"), ==, 0);
 }
 
+/* Enough writes for checkpoints to run in the background meanwhile. */
+static void
+test_many (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autofree char *filler = g_strnfill (2000, 'x');
+  gint64 conversation;
+
+  conversation = da_store_create_conversation (fixture->store, "Many", NULL, &error);
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message%u %s", i, filler);
+      g_autoptr(DaMessage) message = da_message_new (DA_ROLE_USER, "user", text);
+
+      g_assert_true (da_store_add_message (fixture->store, conversation, message, &error));
+      g_assert_no_error (error);
+    }
+
+  loaded = da_store_load_messages (fixture->store, conversation, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 3000);
+  g_assert_true (g_str_has_prefix (da_message_get_content (g_ptr_array_index (loaded, 2999)), "message2999 x"));
+  g_assert_cmpuint (search_count (fixture, "message1234"), ==, 1);
+}
+
 static void
 test_usage (Fixture       *fixture,
             gconstpointer  data)
@@ -590,6 +617,7 @@ main (int   argc,
   ADD ("messages/streaming-store-closed", test_streaming_store_closed);
   ADD ("messages/streaming-second-store", test_streaming_second_store);
   ADD ("messages/streaming-conversation-deleted", test_streaming_conversation_deleted);
+  ADD ("messages/many", test_many);
   ADD ("usage", test_usage);
   ADD ("delete-all", test_delete_all);
 
