@@ -103,6 +103,26 @@ quote (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* Text quoted from elsewhere (json-glib echoes tokens of the input),
+ * kept on one line. */
+static char *
+one_line (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *s = text; *s != '\0'; s = g_utf8_next_char (s))
+    {
+      gunichar c = g_utf8_get_char (s);
+
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 /* "a, b, c or d" */
 static char *
 list_or (const char * const *names)
@@ -1092,10 +1112,12 @@ _da_team_config_parse (const char  *data,
   if (!json_parser_load_from_data (json, data, len, &json_error))
     {
       const char *message = json_error->message;
+      g_autofree char *line = NULL;
 
       if (g_str_has_prefix (message, "<data>:"))
         message += strlen ("<data>:");
-      fail (p, "$", "invalid JSON: %s", message);
+      line = one_line (message);
+      fail (p, "$", "invalid JSON: %s", line);
       return NULL;
     }
 

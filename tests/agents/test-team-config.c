@@ -279,6 +279,8 @@ static const Expected expected_errors[] = {
     "$.team: a graph team needs \"transitions\"" },
   { "invalid-human-input.json",
     "$.agents[1].human_input: unknown human input mode \"sometimes\" (expected always, terminate or never)" },
+  { "invalid-json-newline-in-token.json",
+    "$: invalid JSON: 5:7: Parse error: unexpected string constant \"a  },\\u000a    {\\u000a      \", expected character `:'" },
   { "invalid-json-syntax.json",
     "$: invalid JSON: 1:26: Parse error: unexpected character `}', expected character `]'" },
   { "invalid-max-consecutive-float.json",
