@@ -9,3 +9,5 @@
 #include "da-provider.h"
 #include "da-request.h"
 #include "da-tool-call.h"
+#include "da-agents.h"
+#include "da-chat.h"

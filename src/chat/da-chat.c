@@ -230,10 +230,6 @@ reply_cb (GObject      *object,
   if (reply == streamed)
     g_signal_emit (self, signals[USAGE], 0, agent, reply);
 
-  /* A handler may have cancelled or dropped the run. */
-  if (self->task == NULL)
-    return;
-
   da_agent_send (agent, reply, peer_of (self, agent));
 
   if (agent == self->recipient)
@@ -590,8 +586,6 @@ da_chat_run_async (DaChat              *self,
 
   add_message (self, self->initiator, opening);
   g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, self->initiator, opening);
-  if (self->task == NULL)
-    return;
 
   da_agent_send (self->initiator, opening, self->recipient);
   request_reply (self, self->recipient);
