@@ -18,8 +18,9 @@
  * have happened, an agent fails, or the run is cancelled.
  *
  * Every message is announced with #DaChat::message-started (a streamed
- * reply before its first delta) and #DaChat::message-completed when it
- * is final, whatever its end state.
+ * reply before its first delta: connect to its #DaMessage::delta there)
+ * and #DaChat::message-completed when it is final, whatever its end
+ * state.
  *
  * Cancellation always finishes the run with %G_IO_ERROR_CANCELLED
  * (whatever error the provider reported), the stop reason "cancelled",
