@@ -11,3 +11,5 @@
 #include "da-provider-factory.h"
 #include "da-request.h"
 #include "da-tool-call.h"
+#include "da-agents.h"
+#include "da-chat.h"
