@@ -262,7 +262,6 @@ sandbox_fixture_get (void)
       for (int u = 0; u < 2; u++)
         {
           g_autofree char *d = make_dir (fixture->base, u == USER_ROOT ? "setuid-root" : "setuid-unprivileged", 0);
-          g_autofree char *src = g_build_filename (fixture->bin, "probe-setuid", NULL);
 
           fixture->setuid[u] = g_build_filename (d, "probe-setuid", NULL);
           copy_probe (fixture->bin, "probe-setuid", fixture->setuid[u]);
@@ -301,9 +300,11 @@ remove_entry (const char        *path,
 void
 sandbox_fixture_free (void)
 {
+  G_GNUC_UNUSED ssize_t w;
+
   if (fixture == NULL)
     return;
-  G_GNUC_UNUSED ssize_t w = write (server_stop[1], "x", 1);
+  w = write (server_stop[1], "x", 1);
   g_thread_join (server_thread);
   for (int i = 0; i < 7; i++)
     close (listeners[i]);
@@ -336,11 +337,15 @@ sandbox_user_usable (SandboxUser   user,
       *reason = "the suite is not running as root";
       return FALSE;
     }
-  if (user == USER_UNPRIVILEGED && geteuid () == 0 &&
-      g_find_program_in_path ("setpriv") == NULL)
+  if (user == USER_UNPRIVILEGED && geteuid () == 0)
     {
-      *reason = "setpriv(1) is needed to drop to an unprivileged user";
-      return FALSE;
+      g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+
+      if (setpriv == NULL)
+        {
+          *reason = "setpriv(1) is needed to drop to an unprivileged user";
+          return FALSE;
+        }
     }
   return TRUE;
 }

@@ -20,6 +20,6 @@ main (void)
       clock_gettime (CLOCK_MONOTONIC, &now);
     }
   while (now.tv_sec - start.tv_sec < 20);
-  ESCAPED ("spun for 20 seconds");
+  ESCAPED ("spun for 20 seconds (%lu)", x);
   return probe_done ();
 }
