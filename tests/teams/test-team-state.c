@@ -363,7 +363,6 @@ test_graph_conditional (void)
   g_autoptr(DaGroupChat) chat = da_group_chat_new (agents);
   g_autoptr(GError) error = NULL;
   g_autofree char *senders = NULL;
-  g_autofree char *state = NULL;
 
   da_group_chat_set_selection (chat, DA_SPEAKER_SELECTION_GRAPH);
   da_group_chat_set_max_round (chat, 0);
