@@ -100,6 +100,23 @@ is_default_port (const char *scheme,
          (port == 443 && strcmp (scheme, "https") == 0);
 }
 
+/* GUri decodes and IDN-converts the host; what comes out must still look
+ * like a host, or the normalised URL would not parse back to the same one. */
+static gboolean
+is_valid_host (const char *host)
+{
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+
+  for (const char *p = host; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The URL is not echoed in errors: a malformed one may carry credentials. */
 char *
 da_keyring_normalize_base_url (const char  *base_url,
@@ -141,6 +158,14 @@ da_keyring_normalize_base_url (const char  *base_url,
       g_set_error_literal (error, DA_SECURITY_ERROR,
                            DA_SECURITY_ERROR_INVALID_ARGUMENTS,
                            "invalid base URL: it has no host");
+      return NULL;
+    }
+
+  if (!is_valid_host (g_uri_get_host (uri)))
+    {
+      g_set_error_literal (error, DA_SECURITY_ERROR,
+                           DA_SECURITY_ERROR_INVALID_ARGUMENTS,
+                           "invalid base URL: the host is not a host name or IP address");
       return NULL;
     }
 
@@ -359,10 +384,12 @@ entries_from_retrievables (GList *items)
   return entries;
 }
 
-/* The _sync variants run the async ones on a private main context.
- * libsecret's own _sync functions drop their context while D-Bus signal
- * subscriptions of the items they loaded still have clean-ups queued on it,
- * which leaks; we dispatch everything pending before letting it go. */
+/* The _sync variants run the async ones and iterate the thread-default
+ * main context until they finish; the CLI has no main loop of its own and
+ * the GUI uses the async functions. Not a private context: libsecret binds
+ * the D-Bus signal subscriptions of its service and items to the context
+ * current when they are made, and queues their clean-ups there; on a
+ * context that is never iterated again they leak. */
 typedef struct
 {
   GMainContext *context;
@@ -372,9 +399,8 @@ typedef struct
 static void
 sync_call_begin (SyncCall *call)
 {
-  call->context = g_main_context_new ();
+  call->context = g_main_context_ref_thread_default ();
   call->result = NULL;
-  g_main_context_push_thread_default (call->context);
 }
 
 static void
@@ -400,7 +426,6 @@ sync_call_finish (SyncCall *call)
   g_clear_object (&call->result);
   while (g_main_context_iteration (call->context, FALSE))
     ;
-  g_main_context_pop_thread_default (call->context);
   g_main_context_unref (call->context);
 }
 
@@ -742,4 +767,19 @@ da_keyring_list_sync (GCancellable  *cancellable,
   sync_call_finish (&call);
 
   return ret;
+}
+
+/**
+ * da_keyring_disconnect:
+ *
+ * Drops the connection to the Secret Service, if one was made, and runs
+ * the clean-ups that queues on the thread-default main context. For the
+ * end of a program (the CLI, tests), so leak checkers see a clean exit.
+ */
+void
+da_keyring_disconnect (void)
+{
+  secret_service_disconnect ();
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * DA_SECURITY_ERROR_KEYRING (the keyring failed or is unavailable),
  * DA_SECURITY_ERROR_NOT_FOUND (deleting a key that is not there), or
  * G_IO_ERROR_CANCELLED. No error message ever contains a key.
+ *
+ * The _sync variants iterate the thread-default main context until they
+ * are done: they are for the CLI and tests, not for a GUI's callbacks.
  */
 
 #define DA_KEYRING_SCHEMA_NAME "io.github.denoagents.DenoAgents.ApiKey"
@@ -38,6 +41,7 @@ const SecretSchema *da_keyring_get_schema          (void);
 char               *da_keyring_normalize_base_url  (const char            *base_url,
                                                     GError               **error);
 void                da_keyring_secret_free         (char                  *secret);
+void                da_keyring_disconnect          (void);
 
 void                da_keyring_store_async         (const char            *kind,
                                                     const char            *base_url,

@@ -79,13 +79,14 @@ test_keyring_normalize (void)
     { "https://localhost:80/", "https://localhost:80" },
     { "http://127.0.0.1:11434/v1/", "http://127.0.0.1:11434/v1" },
     { "http://[::1]:8080/V1/", "http://[::1]:8080/V1" },
+    { "https://café.example/v1", "https://xn--caf-dma.example/v1" },
     { "https://example.com/openai/deployments/x?api-version=2024-02-01",
       "https://example.com/openai/deployments/x?api-version=2024-02-01" },
   };
   static const char *bad[] = {
     "", "api.openai.com/v1", "ftp://example.com/", "file:///etc/passwd",
     "https://", "https://user:hunter2@example.com/v1", "https://example.com/#x",
-    "not a url at all",
+    "not a url at all", "https://%2F", "https://%2Fexample.com/v1", "https://exa mple.com/",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
@@ -483,7 +484,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  secret_service_disconnect ();
+  da_keyring_disconnect ();
 
   return ret;
 }

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <poll.h>
+#include <sys/types.h>
+
+#include <glib.h>
+
+#include "da-sandbox-policy-private.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses of the helper itself; everything else is the command's. */
+#define DA_SANDBOX_EXIT_SETUP      125
+#define DA_SANDBOX_EXIT_NOEXEC     126
+#define DA_SANDBOX_EXIT_NOTFOUND   127
+
+/* Descriptor numbers the sandboxed child keeps until exec. */
+#define DA_SANDBOX_FD_ERROR        3
+#define DA_SANDBOX_FD_NOTIFY       4
+
+typedef struct _DaSandboxCgroup DaSandboxCgroup;
+
+typedef struct
+{
+  DaSandboxPolicy  *policy;
+  char            **argv;          /* the command */
+  char            **envp;          /* built from env.allow / env.set */
+  uid_t             uid;
+  gid_t             gid;
+  int               landlock_abi;  /* 0: the kernel has no Landlock */
+  gboolean          namespaces;    /* strict and moderate */
+  int               report_fd;     /* -1: no reports */
+  int               error_fd;      /* write end of the setup-error pipe */
+  int               sync_fd;       /* read end: parent finished its part */
+  int               notify_send;   /* socket the child sends its listener on */
+  int               notify_recv;   /* … and the supervisor receives it on */
+  int               stdout_fd;     /* write ends of the output pipes */
+  int               stderr_fd;
+  int               proxy_fd;      /* O_PATH of net.proxy_socket, or -1 */
+  char             *temp_dir;      /* minimal + fs.temp: host directory */
+  guint64           nproc_base;    /* tasks the uid already has (minimal) */
+} DaSandboxContext;
+
+/* report */
+void      _da_sandbox_report_set_fd   (int fd);
+void      _da_sandbox_report_seccomp  (const char *syscall_name,
+                                       int         pid);
+void      _da_sandbox_report_limit    (const char *limit);
+void      _da_sandbox_report_start    (const DaSandboxContext *ctx);
+void      _da_sandbox_report_error    (const char *message);
+
+/* limits: rlimits, environment, descriptors, capabilities */
+char    **_da_sandbox_build_env       (const DaSandboxPolicy *policy,
+                                       const char            *temp_dir);
+gboolean  _da_sandbox_apply_rlimits   (const DaSandboxPolicy *policy,
+                                       guint64                nproc_base,
+                                       GError               **error);
+gboolean  _da_sandbox_drop_privileges (GError               **error);
+void      _da_sandbox_close_fds_from  (int                    lowest);
+
+/* landlock */
+int       _da_sandbox_landlock_abi    (void);
+gboolean  _da_sandbox_landlock_apply  (const DaSandboxContext *ctx,
+                                       GError                **error);
+
+/* seccomp */
+gboolean  _da_sandbox_seccomp_apply   (const DaSandboxContext *ctx,
+                                       int                    *listener,
+                                       GError                **error);
+gboolean  _da_sandbox_seccomp_handle  (int                     listener);
+
+/* namespaces and the fresh root (strict, moderate) */
+gboolean  _da_sandbox_write_id_maps   (pid_t                   pid,
+                                       uid_t                   uid,
+                                       gid_t                   gid,
+                                       GError                **error);
+gboolean  _da_sandbox_setup_root      (DaSandboxContext       *ctx,
+                                       GError                **error);
+gboolean  _da_sandbox_loopback_up     (GError                **error);
+
+/* proxy bridge (moderate), run inside the pid-1 supervisor */
+typedef struct _DaSandboxBridge DaSandboxBridge;
+DaSandboxBridge *_da_sandbox_bridge_new     (int        proxy_fd,
+                                             guint16    port,
+                                             guint      max_connections,
+                                             GError   **error);
+int       _da_sandbox_bridge_add_pollfds    (DaSandboxBridge *bridge,
+                                             struct pollfd   *fds,
+                                             int              max);
+void      _da_sandbox_bridge_dispatch       (DaSandboxBridge *bridge,
+                                             struct pollfd   *fds,
+                                             int              n);
+void      _da_sandbox_bridge_free           (DaSandboxBridge *bridge);
+
+/* supervisor: pid 1 inside the namespaces */
+int       _da_sandbox_recv_fd         (int                     sock);
+gboolean  _da_sandbox_send_fd         (int                     sock,
+                                       int                     fd);
+void      _da_sandbox_child_exec      (DaSandboxContext       *ctx) G_GNUC_NORETURN;
+void      _da_sandbox_child_fail      (int                     code,
+                                       const char             *message) G_GNUC_NORETURN;
+void      _da_sandbox_init_main       (DaSandboxContext       *ctx) G_GNUC_NORETURN;
+void      _da_sandbox_report_child_status (int status);
+
+/* cgroup (pids controller), used when the caller is root */
+DaSandboxCgroup *_da_sandbox_cgroup_new      (guint64          max_processes,
+                                              GError         **error);
+gboolean  _da_sandbox_cgroup_add             (DaSandboxCgroup *cgroup,
+                                              pid_t            pid,
+                                              GError         **error);
+void      _da_sandbox_cgroup_kill            (DaSandboxCgroup *cgroup);
+gboolean  _da_sandbox_cgroup_hit_max         (DaSandboxCgroup *cgroup);
+void      _da_sandbox_cgroup_free            (DaSandboxCgroup *cgroup);
+
+G_END_DECLS

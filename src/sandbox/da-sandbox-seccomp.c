@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "da-sandbox"
+
+#include "config.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "da-sandbox-private.h"
+
+/* The seccomp filter.  Denied calls go to the supervisor through a user
+ * notification (SCMP_ACT_NOTIFY): it writes a report line and answers
+ * EPERM.  Foreign architectures (i386 through int 0x80, x32) kill the
+ * process; libseccomp's native x86-64 filter treats x32 numbers as a
+ * foreign architecture. */
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const char *const denied_syscalls[] = {
+  "ptrace", "process_vm_readv", "process_vm_writev",
+  "io_uring_setup", "io_uring_enter", "io_uring_register",
+  "keyctl", "add_key", "request_key",
+  "bpf", "perf_event_open", "userfaultfd",
+  "mount", "umount2", "pivot_root", "chroot",
+  "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
+  "mount_setattr",
+  "unshare", "setns",
+  "open_by_handle_at", "name_to_handle_at",
+  "kexec_load", "kexec_file_load",
+  "init_module", "finit_module", "delete_module",
+  "acct", "swapon", "swapoff", "reboot", "quotactl", "quotactl_fd",
+  "lookup_dcookie", "uselib", "vhangup", "syslog",
+  "iopl", "ioperm", "pidfd_getfd", "fanotify_init",
+  "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+};
+
+static const unsigned long namespace_flags[] = {
+  CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+  CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME,
+};
+
+static gboolean
+check (int          rc,
+       const char  *what,
+       GError     **error)
+{
+  if (rc == 0)
+    return TRUE;
+  g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+               "seccomp: %s: %s", what, g_strerror (-rc));
+  return FALSE;
+}
+
+static gboolean
+deny_families (scmp_filter_ctx   ctx,
+               int               nr,
+               gboolean          allow_unix,
+               gboolean          allow_inet,
+               GError          **error)
+{
+  /* Socket family is an int: compare the low 32 bits so bits above
+   * cannot smuggle a family past an equality test.  Families at or
+   * above AF_MAX are refused by the kernel itself. */
+  for (int family = 0; family < AF_MAX; family++)
+    {
+      if (family == AF_UNIX && allow_unix)
+        continue;
+      if ((family == AF_INET || family == AF_INET6) && allow_inet)
+        continue;
+      if (!check (seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 1,
+                                    SCMP_A0 (SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t) family)),
+                  "socket family rule", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_da_sandbox_seccomp_apply (const DaSandboxContext  *ctx,
+                           int                     *listener,
+                           GError                 **error)
+{
+  gboolean inet = ctx->policy->net_proxy_socket != NULL;
+  /* Without a mount namespace Landlock (ABI <= 7) cannot keep a tool
+   * from connecting to path sockets outside the policy, so minimal gets
+   * socketpair() only. */
+  gboolean unix_sockets = ctx->namespaces;
+  scmp_filter_ctx fctx;
+  gboolean ok = FALSE;
+
+  *listener = -1;
+  fctx = seccomp_init (SCMP_ACT_ALLOW);
+  if (fctx == NULL)
+    {
+      g_set_error_literal (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+                           "seccomp: cannot create a filter");
+      return FALSE;
+    }
+
+  if (!check (seccomp_attr_set (fctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS), "badarch", error) ||
+      !check (seccomp_attr_set (fctx, SCMP_FLTATR_CTL_NNP, 1), "nnp", error))
+    goto out;
+
+  for (guint i = 0; i < G_N_ELEMENTS (denied_syscalls); i++)
+    {
+      int nr = seccomp_syscall_resolve_name (denied_syscalls[i]);
+
+      if (nr == __NR_SCMP_ERROR)
+        continue;
+      if (!check (seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, nr, 0), denied_syscalls[i], error))
+        goto out;
+    }
+
+  /* clone3 passes its flags in memory seccomp cannot read: answer ENOSYS
+   * so the C library falls back to clone, whose flags we can check. */
+  if (!check (seccomp_rule_add (fctx, SCMP_ACT_ERRNO (ENOSYS), SCMP_SYS (clone3), 0), "clone3", error))
+    goto out;
+  for (guint i = 0; i < G_N_ELEMENTS (namespace_flags); i++)
+    if (!check (seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (clone), 1,
+                                  SCMP_A0 (SCMP_CMP_MASKED_EQ, namespace_flags[i], namespace_flags[i])),
+                "clone", error))
+      goto out;
+
+  {
+    /* personality(x) is allowed for x == 0 and x == 0xffffffff (query);
+     * every other persona goes to the supervisor. */
+    int rc = seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (personality), 2,
+                               SCMP_A0 (SCMP_CMP_NE, 0),
+                               SCMP_A0 (SCMP_CMP_NE, 0xffffffffu));
+    if (rc != 0)
+      {
+        /* libseccomp versions that refuse two tests on one argument:
+         * fall back to refusing every change except PER_LINUX. */
+        rc = seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (personality), 1,
+                               SCMP_A0 (SCMP_CMP_GT, 0));
+      }
+    if (!check (rc, "personality", error))
+      goto out;
+  }
+
+  /* ioctl requests are unsigned int: compare the low 32 bits. */
+  if (!check (seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (ioctl), 1,
+                                SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI)), "TIOCSTI", error) ||
+      !check (seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (ioctl), 1,
+                                SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX)), "TIOCLINUX", error))
+    goto out;
+
+  if (!deny_families (fctx, SCMP_SYS (socket), unix_sockets, inet, error) ||
+      !deny_families (fctx, SCMP_SYS (socketpair), TRUE, FALSE, error))
+    goto out;
+
+  if (inet)
+    {
+      /* Internet sockets only as TCP: the proxy speaks nothing else. */
+      static const int types[] = { SOCK_DGRAM, SOCK_RAW, SOCK_RDM, SOCK_SEQPACKET, SOCK_DCCP, SOCK_PACKET };
+      static const int families[] = { AF_INET, AF_INET6 };
+
+      for (guint f = 0; f < G_N_ELEMENTS (families); f++)
+        for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+          if (!check (seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (socket), 2,
+                                        SCMP_A0 (SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t) families[f]),
+                                        SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xfu, (scmp_datum_t) types[t])),
+                      "socket type rule", error))
+            goto out;
+    }
+
+  if (!check (seccomp_load (fctx), "load", error))
+    goto out;
+
+  *listener = seccomp_notify_fd (fctx);
+  if (*listener < 0)
+    {
+      g_set_error_literal (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+                           "seccomp: no notification descriptor");
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  seccomp_release (fctx);
+  return ok;
+}
+
+/* Answers every pending notification with EPERM and reports it.
+ * Returns FALSE when the listener is finished (no more filter users). */
+gboolean
+_da_sandbox_seccomp_handle (int listener)
+{
+  struct seccomp_notif *req = NULL;
+  struct seccomp_notif_resp *resp = NULL;
+  gboolean alive = TRUE;
+  int rc;
+
+  if (seccomp_notify_alloc (&req, &resp) != 0)
+    return FALSE;
+
+  rc = seccomp_notify_receive (listener, req);
+  if (rc == 0)
+    {
+      char *name = seccomp_syscall_resolve_num_arch (req->data.arch, req->data.nr);
+
+      resp->id = req->id;
+      resp->val = 0;
+      resp->error = -EPERM;
+      resp->flags = 0;
+      /* ENOENT: the caller died meanwhile; nothing to answer. */
+      seccomp_notify_respond (listener, resp);
+      _da_sandbox_report_seccomp (name ? name : "unknown", (int) req->pid);
+      free (name);
+    }
+  else if (rc != -EINTR && rc != -ENOENT)
+    alive = FALSE;
+
+  seccomp_notify_free (req, resp);
+  return alive;
+}

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "da-sandbox"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "da-sandbox-private.h"
+
+/* The sandboxed child (everything between fork and exec) and pid 1 of
+ * the namespaces, which reaps, answers seccomp notifications with EPERM
+ * and reports them, and runs the proxy bridge. */
+
+static int error_fd = -1;
+
+void
+_da_sandbox_child_fail (int         code,
+                        const char *message)
+{
+  if (error_fd >= 0)
+    {
+      g_autofree char *buf = g_strdup_printf ("%c%s", (char) code, message);
+      G_GNUC_UNUSED ssize_t r = write (error_fd, buf, strlen (buf));
+    }
+  _exit (code);
+}
+
+static void
+child_check (gboolean  ok,
+             GError   *error)
+{
+  if (!ok)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, error ? error->message : "setup failed");
+}
+
+gboolean
+_da_sandbox_send_fd (int sock,
+                     int fd)
+{
+  char byte = 'F';
+  struct iovec iov = { &byte, 1 };
+  union {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+
+  memset (&u, 0, sizeof u);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+
+  return sendmsg (sock, &msg, MSG_NOSIGNAL) == 1;
+}
+
+int
+_da_sandbox_recv_fd (int sock)
+{
+  char byte;
+  struct iovec iov = { &byte, 1 };
+  union {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+  int fd = -1;
+
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  if (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
+    return -1;
+  cmsg = CMSG_FIRSTHDR (&msg);
+  if (cmsg != NULL && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
+      cmsg->cmsg_len == CMSG_LEN (sizeof (int)))
+    memcpy (&fd, CMSG_DATA (cmsg), sizeof (int));
+  return fd;
+}
+
+static int
+move_fd (int fd,
+         int target)
+{
+  if (fd == target)
+    return fcntl (fd, F_SETFD, 0) == 0 ? target : -1;
+  return dup2 (fd, target);
+}
+
+void
+_da_sandbox_child_exec (DaSandboxContext *ctx)
+{
+  g_autoptr(GError) error = NULL;
+  int fds[4];
+  int listener = -1;
+  int saved;
+  sigset_t none;
+
+  /* The monitor ignores SIGPIPE and blocks SIGCHLD; the tool gets the
+   * defaults. */
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal (sig, SIG_DFL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+
+  /* Park every descriptor we keep above the numbers they move to. */
+  fds[0] = fcntl (ctx->error_fd, F_DUPFD_CLOEXEC, 64);
+  fds[1] = fcntl (ctx->notify_send, F_DUPFD_CLOEXEC, 64);
+  fds[2] = fcntl (ctx->stdout_fd, F_DUPFD_CLOEXEC, 64);
+  fds[3] = fcntl (ctx->stderr_fd, F_DUPFD_CLOEXEC, 64);
+  error_fd = fds[0];
+  if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot move descriptors");
+
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot set the parent-death signal");
+  if (setsid () < 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "setsid failed");
+
+  if (isatty (0))
+    {
+      /* A terminal inside would be a way to type into the user's shell. */
+      int null_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+
+      if (null_fd < 0 || dup2 (null_fd, 0) < 0)
+        _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot replace the terminal on stdin");
+      close (null_fd);
+    }
+  if (move_fd (fds[2], 1) < 0 || move_fd (fds[3], 2) < 0 ||
+      move_fd (fds[0], DA_SANDBOX_FD_ERROR) < 0 || move_fd (fds[1], DA_SANDBOX_FD_NOTIFY) < 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot move descriptors");
+  error_fd = DA_SANDBOX_FD_ERROR;
+  fcntl (DA_SANDBOX_FD_ERROR, F_SETFD, FD_CLOEXEC);
+  fcntl (DA_SANDBOX_FD_NOTIFY, F_SETFD, FD_CLOEXEC);
+  _da_sandbox_close_fds_from (DA_SANDBOX_FD_NOTIFY + 1);
+
+  if (ctx->policy->cwd != NULL)
+    {
+      if (chdir (ctx->policy->cwd) != 0)
+        {
+          g_autofree char *msg = g_strdup_printf ("cwd %s: %s", ctx->policy->cwd, g_strerror (errno));
+          _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, msg);
+        }
+    }
+  else if (ctx->namespaces && chdir ("/") != 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot enter /");
+
+  child_check (_da_sandbox_apply_rlimits (ctx->policy, ctx->nproc_base, &error), error);
+  child_check (_da_sandbox_drop_privileges (&error), error);
+  child_check (_da_sandbox_landlock_apply (ctx, &error), error);
+  child_check (_da_sandbox_seccomp_apply (ctx, &listener, &error), error);
+
+  if (!_da_sandbox_send_fd (DA_SANDBOX_FD_NOTIFY, listener))
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot hand the seccomp listener to the supervisor");
+  close (listener);
+  close (DA_SANDBOX_FD_NOTIFY);
+
+  environ = ctx->envp;
+  execvp (ctx->argv[0], ctx->argv);
+  saved = errno;
+  {
+    g_autofree char *msg = g_strdup_printf ("%s: %s", ctx->argv[0], g_strerror (saved));
+    _da_sandbox_child_fail (saved == ENOENT ? DA_SANDBOX_EXIT_NOTFOUND : DA_SANDBOX_EXIT_NOEXEC, msg);
+  }
+}
+
+void
+_da_sandbox_report_child_status (int status)
+{
+  if (!WIFSIGNALED (status))
+    return;
+  if (WTERMSIG (status) == SIGXCPU)
+    _da_sandbox_report_limit ("cpu_seconds");
+  else if (WTERMSIG (status) == SIGXFSZ)
+    _da_sandbox_report_limit ("max_file_mb");
+}
+
+static int
+status_to_code (int status)
+{
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return DA_SANDBOX_EXIT_SETUP;
+}
+
+#define MAX_POLL 512
+
+void
+_da_sandbox_init_main (DaSandboxContext *ctx)
+{
+  g_autoptr(GError) error = NULL;
+  DaSandboxBridge *bridge = NULL;
+  sigset_t mask;
+  char byte;
+  int sfd, listener = -1;
+  pid_t child;
+
+  error_fd = ctx->error_fd;
+
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot set the parent-death signal");
+  /* The monitor writes our uid/gid maps, then lets us go on; EOF means
+   * it is gone. */
+  if (read (ctx->sync_fd, &byte, 1) != 1)
+    _exit (DA_SANDBOX_EXIT_SETUP);
+  close (ctx->sync_fd);
+
+  /* Our memory holds the caller's environment: keep it from /proc. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (sethostname ("sandbox", 7) != 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "sethostname failed");
+
+  if (ctx->policy->isolation == DA_SANDBOX_ISOLATION_MODERATE)
+    child_check (_da_sandbox_loopback_up (&error), error);
+  child_check (_da_sandbox_setup_root (ctx, &error), error);
+  if (ctx->proxy_fd >= 0)
+    {
+      bridge = _da_sandbox_bridge_new (ctx->proxy_fd, ctx->policy->net_proxy_port,
+                                       ctx->policy->net_max_connections, &error);
+      child_check (bridge != NULL, error);
+    }
+
+  sigemptyset (&mask);
+  sigaddset (&mask, SIGCHLD);
+  sigprocmask (SIG_BLOCK, &mask, NULL);
+  sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "signalfd failed");
+
+  child = fork ();
+  if (child < 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "fork failed");
+  if (child == 0)
+    {
+      _da_sandbox_child_exec (ctx);
+    }
+
+  close (ctx->error_fd);
+  error_fd = -1;
+  close (ctx->notify_send);
+  close (ctx->stdout_fd);
+  close (ctx->stderr_fd);
+  clearenv ();
+
+  for (;;)
+    {
+      struct pollfd fds[MAX_POLL];
+      int watch = listener >= 0 ? listener : ctx->notify_recv;
+      int n = 0, first_bridge, notify_idx = -1;
+
+      fds[n++] = (struct pollfd) { sfd, POLLIN, 0 };
+      if (watch >= 0)
+        {
+          notify_idx = n;
+          fds[n++] = (struct pollfd) { watch, POLLIN, 0 };
+        }
+      first_bridge = n;
+      if (bridge != NULL)
+        n += _da_sandbox_bridge_add_pollfds (bridge, fds + n, MAX_POLL - n);
+
+      if (poll (fds, (nfds_t) n, -1) < 0 && errno != EINTR)
+        _exit (DA_SANDBOX_EXIT_SETUP);
+
+      if (notify_idx >= 0 && fds[notify_idx].revents != 0)
+        {
+          if (listener < 0)
+            {
+              listener = _da_sandbox_recv_fd (ctx->notify_recv);
+              close (ctx->notify_recv);
+              ctx->notify_recv = -1;
+            }
+          else if ((fds[notify_idx].revents & POLLIN) == 0 || !_da_sandbox_seccomp_handle (listener))
+            {
+              close (listener);
+              listener = -1;
+            }
+        }
+
+      if (bridge != NULL)
+        _da_sandbox_bridge_dispatch (bridge, fds + first_bridge, n - first_bridge);
+
+      if (fds[0].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          int status;
+          pid_t pid;
+
+          while (read (sfd, &si, sizeof si) == sizeof si)
+            ;
+          while ((pid = waitpid (-1, &status, WNOHANG)) > 0)
+            {
+              _da_sandbox_report_child_status (status);
+              if (pid == child)
+                _exit (status_to_code (status));
+            }
+        }
+    }
+}
