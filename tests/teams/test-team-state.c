@@ -166,6 +166,38 @@ test_load_rejects (void)
     }
 }
 
+static void
+test_load_fixture (void)
+{
+  g_autoptr(DaGroupChat) chat = counting_team ();
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "teams", "state-round-robin.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(JsonNode) expected = NULL;
+  GPtrArray *messages;
+  DaMessage *call;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_true (da_group_chat_load_state (chat, json_parser_get_root (parser), &error));
+  g_assert_no_error (error);
+
+  messages = da_group_chat_get_messages (chat);
+  g_assert_cmpuint (messages->len, ==, 5);
+  call = g_ptr_array_index (messages, 2);
+  g_assert_cmpstr (((DaToolCall *)g_ptr_array_index (da_message_get_tool_calls (call), 0))->name, ==,
+                   "transfer_to_charlie");
+  g_assert_cmpint (da_message_get_state (g_ptr_array_index (messages, 4)), ==, DA_MESSAGE_STATE_INCOMPLETE);
+  g_assert_true (da_group_chat_get_next_speaker (chat) == da_group_chat_find_participant (chat, "charlie"));
+  g_assert_true (da_group_chat_get_last_speaker (chat) == da_group_chat_find_participant (chat, "bob"));
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "cancelled");
+
+  /* Saved again, it is the fixture. */
+  saved = da_group_chat_save_state (chat);
+  expected = json_parser_steal_root (parser);
+  g_assert_true (json_node_equal (saved, expected));
+}
+
 typedef struct
 {
   GCancellable *cancellable;
@@ -417,6 +449,7 @@ main (int   argc,
   g_test_add_func ("/teams/state/resume-after-max-messages", test_resume_after_max_messages);
   g_test_add_func ("/teams/state/save-load-round-trip", test_save_load_round_trip);
   g_test_add_func ("/teams/state/load-rejects", test_load_rejects);
+  g_test_add_func ("/teams/state/load-fixture", test_load_fixture);
   g_test_add_func ("/teams/state/cancel-and-resume", test_cancel_and_resume);
   g_test_add_func ("/teams/state/cancel-before-start", test_cancel_before_start);
   g_test_add_func ("/teams/state/external-stop", test_external_stop);
