@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "da-application.h"
+
+G_BEGIN_DECLS
+
+#define DA_TYPE_WINDOW (da_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (DaWindow, da_window, DA, WINDOW, AdwApplicationWindow)
+
+DaWindow *da_window_new        (DaApplication *application);
+void      da_window_show_toast (DaWindow      *self,
+                                AdwToast      *toast);
+
+G_END_DECLS
