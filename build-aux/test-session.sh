@@ -16,6 +16,7 @@
 #     it, so the default collection exists and is unlocked without a password;
 #   - starts dbus-run-session, and in it
 #     `gnome-keyring-daemon --start --components=secrets`, then runs COMMAND;
+#   - exports DA_TEST_SESSION=1 (keyring tests refuse to run without it);
 #   - removes the HOME afterwards, also when interrupted.
 #
 # Notes for Debian 12 (gnome-keyring 42.1), checked as root and as a user:
@@ -82,6 +83,9 @@ export XDG_DATA_HOME="$session_home/.local/share"
 export XDG_CONFIG_HOME="$session_home/.config"
 export XDG_CACHE_HOME="$session_home/.cache"
 export XDG_RUNTIME_DIR="$session_home/runtime"
+# Tests that write to the keyring check this so they never run against a
+# real user's keyring by accident.
+export DA_TEST_SESSION=1
 
 mkdir -p "$XDG_DATA_HOME/keyrings" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" \
          "$XDG_RUNTIME_DIR" || {

@@ -23,8 +23,8 @@ test_message_streaming (void)
   da_message_append_text (message, "lo, wor", 3);
   da_message_append_text (message, "", -1);
 
-  g_assert_cmpstr (da_message_get_content (message), ==, "Hello");
-  g_assert_cmpstr (seen->str, ==, "Hel|lo|");
+  g_assert_cmpstr (da_message_get_content (message), ==, "Hello,");
+  g_assert_cmpstr (seen->str, ==, "Hel|lo,|");
   g_assert_cmpint (da_message_get_state (message), ==, DA_MESSAGE_STATE_STREAMING);
   g_assert_cmpint (da_message_get_role (message), ==, DA_ROLE_ASSISTANT);
 }
