@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "da-application.h"
+#include "da-chat-session.h"
 #include "da-resources.h"
 #include "da-window.h"
 
@@ -14,6 +15,7 @@ struct _DaApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  GListStore     *sessions;
 };
 
 G_DEFINE_FINAL_TYPE (DaApplication, da_application, ADW_TYPE_APPLICATION)
@@ -129,7 +131,7 @@ da_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-chat", new_chat_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.preferences", prefs_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "chat.stop", stop_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.stop", stop_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
 
@@ -156,6 +158,7 @@ da_application_finalize (GObject *object)
   DaApplication *self = DA_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->sessions);
 
   G_OBJECT_CLASS (da_application_parent_class)->finalize (object);
 }
@@ -175,6 +178,7 @@ static void
 da_application_init (DaApplication *self)
 {
   self->settings = g_settings_new (SCHEMA_ID);
+  self->sessions = g_list_store_new (DA_TYPE_CHAT_SESSION);
 }
 
 DaApplication *
@@ -192,4 +196,79 @@ da_application_get_settings (DaApplication *self)
   g_return_val_if_fail (DA_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/* Open conversations live in the application so that several windows can
+ * show the same one, and a reply keeps streaming while another is shown. */
+GListModel *
+da_application_get_sessions (DaApplication *self)
+{
+  g_return_val_if_fail (DA_IS_APPLICATION (self), NULL);
+
+  return G_LIST_MODEL (self->sessions);
+}
+
+void
+da_application_add_session (DaApplication *self,
+                            gpointer       session)
+{
+  g_return_if_fail (DA_IS_APPLICATION (self));
+  g_return_if_fail (DA_IS_CHAT_SESSION (session));
+
+  g_list_store_insert (self->sessions, 0, session);
+}
+
+void
+da_application_remove_session (DaApplication *self,
+                               gpointer       session)
+{
+  guint position;
+
+  g_return_if_fail (DA_IS_APPLICATION (self));
+
+  if (g_list_store_find (self->sessions, session, &position))
+    g_list_store_remove (self->sessions, position);
+}
+
+gboolean
+da_application_get_default_provider (DaApplication  *self,
+                                     char          **kind,
+                                     char          **base_url,
+                                     char          **model)
+{
+  g_autoptr(GVariant) providers = NULL;
+
+  g_return_val_if_fail (DA_IS_APPLICATION (self), FALSE);
+
+  providers = g_settings_get_value (self->settings, "providers");
+  if (g_variant_n_children (providers) == 0)
+    return FALSE;
+
+  g_variant_get_child (providers, 0, "(sss)", kind, base_url, model);
+
+  return TRUE;
+}
+
+void
+da_application_add_provider (DaApplication *self,
+                             const char    *kind,
+                             const char    *base_url,
+                             const char    *model)
+{
+  g_autoptr(GVariant) providers = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *k, *u, *m;
+
+  g_return_if_fail (DA_IS_APPLICATION (self));
+
+  /* The same server again replaces the old entry. */
+  providers = g_settings_get_value (self->settings, "providers");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
+  g_variant_iter_init (&iter, providers);
+  while (g_variant_iter_next (&iter, "(&s&s&s)", &k, &u, &m))
+    if (!(g_str_equal (k, kind) && g_str_equal (u, base_url)))
+      g_variant_builder_add (&builder, "(sss)", k, u, m);
+  g_variant_builder_add (&builder, "(sss)", kind, base_url, model ? model : "");
+  g_settings_set_value (self->settings, "providers", g_variant_builder_end (&builder));
 }
