@@ -205,7 +205,8 @@ query_phrase (Text *text)
   return g_strdup_printf ("\"%s %s\"", text->words[text_rank (text)], text->words[text_rank (text)]);
 }
 
-/* As you type: the first letters of a word, matched as a prefix. */
+/* As you type: the first letters of a word, matched as a prefix. Every
+ * query without a trailing space ends in a prefix, as typed. */
 static char *
 query_prefix (Text *text)
 {
@@ -221,6 +222,13 @@ query_common_word (Text *text)
   return g_strdup (text->words[g_rand_int_range (text->rand, 0, 10)]);
 }
 
+/* The same, finished with a space: no longer a prefix. */
+static char *
+query_common_word_done (Text *text)
+{
+  return g_strdup_printf ("%s ", text->words[g_rand_int_range (text->rand, 0, 10)]);
+}
+
 static void
 bench_search (Text       *text,
               const char *dir,
@@ -234,6 +242,7 @@ bench_search (Text       *text,
     { "quoted phrase", query_phrase },
     { "prefix as typed", query_prefix },
     { "one of the 10 commonest words", query_common_word },
+    { "the same followed by a space", query_common_word_done },
   };
   g_autoptr(DaStore) store = NULL;
   g_autoptr(GError) error = NULL;
