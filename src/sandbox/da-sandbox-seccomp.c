@@ -7,7 +7,10 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <seccomp.h>
@@ -39,6 +42,7 @@ static const char *const denied_syscalls[] = {
   "acct", "swapon", "swapoff", "reboot", "quotactl", "quotactl_fd",
   "lookup_dcookie", "uselib", "vhangup", "syslog",
   "iopl", "ioperm", "pidfd_getfd", "fanotify_init",
+  "process_madvise", "process_mrelease", "kcmp",
   "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
 };
 
@@ -89,9 +93,12 @@ deny_families (scmp_filter_ctx   ctx,
   return TRUE;
 }
 
+/* Builds the filter and writes it as raw BPF to out_fd.  The monitor
+ * does this while pid 1 is still setting up the namespaces, so the two
+ * run side by side. */
 gboolean
-_da_sandbox_seccomp_apply (const DaSandboxContext  *ctx,
-                           int                     *listener,
+_da_sandbox_seccomp_build (const DaSandboxContext  *ctx,
+                           int                      out_fd,
                            GError                 **error)
 {
   gboolean inet = ctx->policy->net_proxy_socket != NULL;
@@ -102,7 +109,6 @@ _da_sandbox_seccomp_apply (const DaSandboxContext  *ctx,
   scmp_filter_ctx fctx;
   gboolean ok = FALSE;
 
-  *listener = -1;
   fctx = seccomp_init (SCMP_ACT_ALLOW);
   if (fctx == NULL)
     {
@@ -167,21 +173,59 @@ _da_sandbox_seccomp_apply (const DaSandboxContext  *ctx,
             goto out;
     }
 
-  if (!check (seccomp_load (fctx), "load", error))
+  if (!check (seccomp_export_bpf (fctx, out_fd), "export", error))
     goto out;
-
-  *listener = seccomp_notify_fd (fctx);
-  if (*listener < 0)
-    {
-      g_set_error_literal (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
-                           "seccomp: no notification descriptor");
-      goto out;
-    }
   ok = TRUE;
 
 out:
   seccomp_release (fctx);
   return ok;
+}
+
+/* Reads the raw filter from in_fd (to EOF) and installs it with a new
+ * user-notification listener, returned in *listener. */
+gboolean
+_da_sandbox_seccomp_load (int       in_fd,
+                          int      *listener,
+                          GError  **error)
+{
+  g_autoptr(GByteArray) bpf = g_byte_array_new ();
+  struct sock_fprog prog;
+  guint8 buf[4096];
+  ssize_t r;
+
+  *listener = -1;
+  while ((r = read (in_fd, buf, sizeof buf)) != 0)
+    {
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+                       "seccomp: reading the filter: %s", g_strerror (errno));
+          return FALSE;
+        }
+      g_byte_array_append (bpf, buf, (guint) r);
+    }
+  if (bpf->len == 0 || bpf->len % sizeof (struct sock_filter) != 0 ||
+      bpf->len / sizeof (struct sock_filter) > BPF_MAXINSNS)
+    {
+      g_set_error_literal (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+                           "seccomp: the monitor sent no usable filter");
+      return FALSE;
+    }
+
+  prog.len = (unsigned short) (bpf->len / sizeof (struct sock_filter));
+  prog.filter = (struct sock_filter *) (gpointer) bpf->data;
+  *listener = (int) syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                             SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+  if (*listener < 0)
+    {
+      g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+                   "seccomp: loading the filter: %s", g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Answers every pending notification with EPERM and reports it.
