@@ -145,6 +145,16 @@ gboolean            da_group_chat_run_finish                (DaGroupChat        
                                                              GAsyncResult              *result,
                                                              GError                   **error);
 void                da_group_chat_stop                      (DaGroupChat               *self);
+void                da_group_chat_send_direct_async         (DaGroupChat               *self,
+                                                             DaAgent                   *from,
+                                                             DaAgent                   *to,
+                                                             const char                *text,
+                                                             GCancellable              *cancellable,
+                                                             GAsyncReadyCallback        callback,
+                                                             gpointer                   user_data);
+DaMessage          *da_group_chat_send_direct_finish        (DaGroupChat               *self,
+                                                             GAsyncResult              *result,
+                                                             GError                   **error);
 gboolean            da_group_chat_get_running               (DaGroupChat               *self);
 const char         *da_group_chat_get_stop_reason           (DaGroupChat               *self);
 GPtrArray          *da_group_chat_get_messages              (DaGroupChat               *self);
