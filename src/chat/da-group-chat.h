@@ -7,6 +7,7 @@
 #include "da-conversable-agent.h"
 #include "da-human-input-request.h"
 #include "da-provider.h"
+#include "da-team-config.h"
 #include "da-termination.h"
 
 G_BEGIN_DECLS
@@ -88,6 +89,9 @@ typedef void (*DaSpeakerSelectionHandler) (DaGroupChat         *chat,
                                            gpointer             user_data);
 
 DaGroupChat        *da_group_chat_new                       (GPtrArray                 *participants);
+DaGroupChat        *da_group_chat_new_from_config           (DaTeamConfig              *config,
+                                                             GPtrArray                 *agents,
+                                                             GError                   **error);
 
 GPtrArray          *da_group_chat_get_participants          (DaGroupChat               *self);
 DaAgent            *da_group_chat_find_participant          (DaGroupChat               *self,

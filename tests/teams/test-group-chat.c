@@ -476,6 +476,39 @@ test_direct_message_outsider (void)
   g_clear_error (&error);
 }
 
+static void
+test_from_config (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "teams", "team-round-robin.json", NULL);
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(DaGroupChat) chat = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) termination = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *senders = NULL;
+
+  config = da_team_config_new_from_file (path, &error);
+  g_assert_no_error (error);
+  agents = da_team_config_create_agents (config, NULL, NULL, &error);
+  g_assert_no_error (error);
+  chat = da_group_chat_new_from_config (config, agents, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (da_group_chat_get_selection (chat), ==, DA_SPEAKER_SELECTION_ROUND_ROBIN);
+  g_assert_cmpuint (da_group_chat_get_max_round (chat), ==, 10);
+  termination = da_termination_to_json (da_group_chat_get_termination (chat));
+  json = json_to_string (termination, FALSE);
+  g_assert_cmpstr (json, ==, "{\"any\":[{\"text_mention\":\"TERMINATE\"},{\"max_messages\":10}]}");
+
+  da_group_chat_set_initiator (chat, da_group_chat_find_participant (chat, "user"));
+  g_assert_true (da_test_run_team (chat, "Review the plan.", NULL, &error));
+  g_assert_no_error (error);
+  senders = da_test_senders (chat);
+  g_assert_cmpstr (senders, ==, "user,planner,critic");
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "text_mention: 'TERMINATE' from critic");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -494,6 +527,7 @@ main (int   argc,
   g_test_add_func ("/teams/group/manual-without-handler", test_manual_without_handler);
   g_test_add_func ("/teams/group/direct-message", test_direct_message);
   g_test_add_func ("/teams/group/direct-message-outsider", test_direct_message_outsider);
+  g_test_add_func ("/teams/group/from-config", test_from_config);
   g_test_add_func ("/teams/selector/retry", test_selector_retry);
   g_test_add_func ("/teams/selector/only-invalid", test_selector_only_invalid);
   g_test_add_func ("/teams/selector/token-usage", test_selector_token_usage_stops);
