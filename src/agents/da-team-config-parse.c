@@ -25,7 +25,7 @@ static const char * const team_kinds[] = { "direct", "round_robin", "random", "m
 static const char * const provider_kinds[] = { "openai", "anthropic", "gemini", "ollama", NULL };
 static const char * const human_input_modes[] = { "always", "terminate", "never", NULL };
 static const char * const termination_modes[] = { "exact", "contains", "regex", NULL };
-/* In DaTerminationKind order. */
+/* In DaTeamTerminationKind order. */
 static const char * const condition_names[] = { "text_mention", "max_messages", "token_usage",
                                                 "timeout", "source_match", "handoff",
                                                 "external", "any", "all", NULL };
@@ -884,11 +884,11 @@ parse_condition (Parser     *p,
 
   switch (config->kind)
     {
-    case DA_TERMINATION_TEXT_MENTION:
+    case DA_TEAM_TERMINATION_TEXT_MENTION:
       ok = parse_text_mention (p, value, member_path, config);
       break;
 
-    case DA_TERMINATION_MAX_MESSAGES:
+    case DA_TEAM_TERMINATION_MAX_MESSAGES:
       if (!is_integer (value))
         ok = wrong_type (p, member_path, "an integer", value);
       else if (json_node_get_int (value) < 1)
@@ -900,11 +900,11 @@ parse_condition (Parser     *p,
         }
       break;
 
-    case DA_TERMINATION_TOKEN_USAGE:
+    case DA_TEAM_TERMINATION_TOKEN_USAGE:
       ok = parse_token_usage (p, value, member_path, config);
       break;
 
-    case DA_TERMINATION_TIMEOUT:
+    case DA_TEAM_TERMINATION_TIMEOUT:
       if (!is_number (value))
         ok = wrong_type (p, member_path, "a number of seconds", value);
       else if (!(json_node_get_double (value) > 0.0))
@@ -916,11 +916,11 @@ parse_condition (Parser     *p,
         }
       break;
 
-    case DA_TERMINATION_SOURCE_MATCH:
+    case DA_TEAM_TERMINATION_SOURCE_MATCH:
       ok = (config->sources = get_agent_list (p, value, member_path, TRUE)) != NULL;
       break;
 
-    case DA_TERMINATION_HANDOFF:
+    case DA_TEAM_TERMINATION_HANDOFF:
       if (!is_string (value))
         ok = wrong_type (p, member_path, "the name of the handoff target", value);
       else if (json_node_get_string (value)[0] == '\0')
@@ -932,7 +932,7 @@ parse_condition (Parser     *p,
         }
       break;
 
-    case DA_TERMINATION_EXTERNAL:
+    case DA_TEAM_TERMINATION_EXTERNAL:
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_BOOLEAN ||
           !json_node_get_boolean (value))
         ok = fail (p, member_path, "expected true");
@@ -940,8 +940,8 @@ parse_condition (Parser     *p,
         ok = TRUE;
       break;
 
-    case DA_TERMINATION_ANY:
-    case DA_TERMINATION_ALL:
+    case DA_TEAM_TERMINATION_ANY:
+    case DA_TEAM_TERMINATION_ALL:
       ok = parse_children (p, value, member_path, config);
       break;
 

@@ -419,7 +419,7 @@ da_team_kind_to_string (DaTeamKind kind)
 }
 
 const char *
-da_termination_kind_to_string (DaTerminationKind kind)
+da_team_termination_kind_to_string (DaTeamTerminationKind kind)
 {
   g_return_val_if_fail ((guint)kind < G_N_ELEMENTS (termination_kind_names), NULL);
   return termination_kind_names[kind];

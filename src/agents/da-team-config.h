@@ -30,16 +30,16 @@ typedef enum
 
 typedef enum
 {
-  DA_TERMINATION_TEXT_MENTION,
-  DA_TERMINATION_MAX_MESSAGES,
-  DA_TERMINATION_TOKEN_USAGE,
-  DA_TERMINATION_TIMEOUT,
-  DA_TERMINATION_SOURCE_MATCH,
-  DA_TERMINATION_HANDOFF,
-  DA_TERMINATION_EXTERNAL,
-  DA_TERMINATION_ANY,
-  DA_TERMINATION_ALL,
-} DaTerminationKind;
+  DA_TEAM_TERMINATION_TEXT_MENTION,
+  DA_TEAM_TERMINATION_MAX_MESSAGES,
+  DA_TEAM_TERMINATION_TOKEN_USAGE,
+  DA_TEAM_TERMINATION_TIMEOUT,
+  DA_TEAM_TERMINATION_SOURCE_MATCH,
+  DA_TEAM_TERMINATION_HANDOFF,
+  DA_TEAM_TERMINATION_EXTERNAL,
+  DA_TEAM_TERMINATION_ANY,
+  DA_TEAM_TERMINATION_ALL,
+} DaTeamTerminationKind;
 
 /**
  * DaProviderConfig:
@@ -128,7 +128,7 @@ typedef struct _DaTerminationConfig DaTerminationConfig;
  */
 struct _DaTerminationConfig
 {
-  DaTerminationKind  kind;
+  DaTeamTerminationKind  kind;
   char              *text;
   GStrv              sources;
   gint64             max_messages;
@@ -214,7 +214,7 @@ gboolean              da_team_pick_direct_pair          (GPtrArray            *a
 
 const char           *da_agent_kind_to_string           (DaAgentKind           kind);
 const char           *da_team_kind_to_string            (DaTeamKind            kind);
-const char           *da_termination_kind_to_string     (DaTerminationKind     kind);
+const char           *da_team_termination_kind_to_string     (DaTeamTerminationKind     kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DaTeamConfig, da_team_config_unref)
 

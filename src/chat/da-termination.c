@@ -62,18 +62,19 @@ struct _DaTermination
 
 G_DEFINE_FINAL_TYPE (DaTermination, da_termination, G_TYPE_OBJECT)
 
-/* The team file's names, as da_termination_kind_to_string () gives them. */
 static const char * const kind_names[] = {
-  [DA_TERMINATION_MAX_MESSAGES] = "max_messages",
-  [DA_TERMINATION_TEXT_MENTION] = "text_mention",
-  [DA_TERMINATION_TOKEN_USAGE] = "token_usage",
-  [DA_TERMINATION_TIMEOUT] = "timeout",
-  [DA_TERMINATION_HANDOFF] = "handoff",
-  [DA_TERMINATION_EXTERNAL] = "external",
-  [DA_TERMINATION_SOURCE_MATCH] = "source_match",
-  [DA_TERMINATION_ALL] = "all",
-  [DA_TERMINATION_ANY] = "any",
+  "max_messages", "text_mention", "token_usage", "timeout", "handoff",
+  "external", "source_match", "all", "any",
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == DA_TERMINATION_ANY + 1);
+
+const char *
+da_termination_kind_to_string (DaTerminationKind kind)
+{
+  g_return_val_if_fail ((guint)kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
 
 static void
 da_termination_finalize (GObject *object)
@@ -332,24 +333,25 @@ da_termination_new_from_config (const DaTerminationConfig *config)
 
   switch (config->kind)
     {
-    case DA_TERMINATION_MAX_MESSAGES:
+    case DA_TEAM_TERMINATION_MAX_MESSAGES:
       return da_termination_max_messages_new ((guint)CLAMP (config->max_messages, 1, G_MAXUINT));
-    case DA_TERMINATION_TEXT_MENTION:
+    case DA_TEAM_TERMINATION_TEXT_MENTION:
       return da_termination_text_mention_new (config->text, (const char * const *)config->sources);
-    case DA_TERMINATION_TOKEN_USAGE:
+    case DA_TEAM_TERMINATION_TOKEN_USAGE:
       return da_termination_token_usage_new (config->max_total_tokens, config->max_prompt_tokens,
                                              config->max_completion_tokens);
-    case DA_TERMINATION_TIMEOUT:
+    case DA_TEAM_TERMINATION_TIMEOUT:
       return da_termination_timeout_new (config->timeout_seconds);
-    case DA_TERMINATION_HANDOFF:
+    case DA_TEAM_TERMINATION_HANDOFF:
       return da_termination_handoff_new (config->text);
-    case DA_TERMINATION_EXTERNAL:
+    case DA_TEAM_TERMINATION_EXTERNAL:
       return da_termination_external_new ();
-    case DA_TERMINATION_SOURCE_MATCH:
+    case DA_TEAM_TERMINATION_SOURCE_MATCH:
       return da_termination_source_match_new ((const char * const *)config->sources);
-    case DA_TERMINATION_ALL:
-    case DA_TERMINATION_ANY:
-      self = termination_new (config->kind);
+    case DA_TEAM_TERMINATION_ALL:
+    case DA_TEAM_TERMINATION_ANY:
+      self = termination_new (config->kind == DA_TEAM_TERMINATION_ALL ? DA_TERMINATION_ALL
+                                                                      : DA_TERMINATION_ANY);
       self->children = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; config->children != NULL && i < config->children->len; i++)
         g_ptr_array_add (self->children,

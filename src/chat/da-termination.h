@@ -9,8 +9,32 @@
 
 G_BEGIN_DECLS
 
-/* DaTerminationKind, the kinds of condition, is the team file's: see
- * da-team-config.h. */
+/**
+ * DaTerminationKind:
+ * @DA_TERMINATION_MAX_MESSAGES: stops once N messages were seen
+ * @DA_TERMINATION_TEXT_MENTION: stops when a message contains a text,
+ *   optionally only from some senders
+ * @DA_TERMINATION_TOKEN_USAGE: stops once the tokens used reach a limit
+ * @DA_TERMINATION_TIMEOUT: stops at the first message after a duration
+ * @DA_TERMINATION_HANDOFF: stops when an agent hands over to a target
+ * @DA_TERMINATION_EXTERNAL: stops at the first check after
+ *   da_termination_external_set()
+ * @DA_TERMINATION_SOURCE_MATCH: stops when one of some senders speaks
+ * @DA_TERMINATION_ALL: stops once every child has fired
+ * @DA_TERMINATION_ANY: stops as soon as one child fires
+ */
+typedef enum
+{
+  DA_TERMINATION_MAX_MESSAGES,
+  DA_TERMINATION_TEXT_MENTION,
+  DA_TERMINATION_TOKEN_USAGE,
+  DA_TERMINATION_TIMEOUT,
+  DA_TERMINATION_HANDOFF,
+  DA_TERMINATION_EXTERNAL,
+  DA_TERMINATION_SOURCE_MATCH,
+  DA_TERMINATION_ALL,
+  DA_TERMINATION_ANY,
+} DaTerminationKind;
 
 #define DA_HANDOFF_TOOL_PREFIX "transfer_to_"
 
@@ -56,5 +80,6 @@ gboolean           da_termination_load_state        (DaTermination       *self,
                                                      GError             **error);
 
 char              *da_handoff_dup_target            (DaMessage           *message);
+const char        *da_termination_kind_to_string    (DaTerminationKind    kind);
 
 G_END_DECLS

@@ -83,14 +83,14 @@ test_team_design_example (void)
   g_assert_cmpint (team->max_turns, ==, 0);
 
   cond = team->termination;
-  g_assert_cmpint (cond->kind, ==, DA_TERMINATION_ANY);
+  g_assert_cmpint (cond->kind, ==, DA_TEAM_TERMINATION_ANY);
   g_assert_cmpuint (cond->children->len, ==, 2);
   cond = g_ptr_array_index (team->termination->children, 0);
-  g_assert_cmpint (cond->kind, ==, DA_TERMINATION_TEXT_MENTION);
+  g_assert_cmpint (cond->kind, ==, DA_TEAM_TERMINATION_TEXT_MENTION);
   g_assert_cmpstr (cond->text, ==, "TERMINATE");
   g_assert_null (cond->sources);
   cond = g_ptr_array_index (team->termination->children, 1);
-  g_assert_cmpint (cond->kind, ==, DA_TERMINATION_MAX_MESSAGES);
+  g_assert_cmpint (cond->kind, ==, DA_TEAM_TERMINATION_MAX_MESSAGES);
   g_assert_cmpint (cond->max_messages, ==, 10);
 
   next = da_team_config_get_transitions (team, "planner");
@@ -110,10 +110,10 @@ test_team_full (void)
   const DaAgentConfig *boss;
   const DaTerminationConfig *all;
   const DaTerminationConfig *c;
-  static const DaTerminationKind kinds[] = {
-    DA_TERMINATION_ANY, DA_TERMINATION_TOKEN_USAGE, DA_TERMINATION_TOKEN_USAGE,
-    DA_TERMINATION_TIMEOUT, DA_TERMINATION_TIMEOUT, DA_TERMINATION_SOURCE_MATCH,
-    DA_TERMINATION_SOURCE_MATCH, DA_TERMINATION_HANDOFF, DA_TERMINATION_EXTERNAL,
+  static const DaTeamTerminationKind kinds[] = {
+    DA_TEAM_TERMINATION_ANY, DA_TEAM_TERMINATION_TOKEN_USAGE, DA_TEAM_TERMINATION_TOKEN_USAGE,
+    DA_TEAM_TERMINATION_TIMEOUT, DA_TEAM_TERMINATION_TIMEOUT, DA_TEAM_TERMINATION_SOURCE_MATCH,
+    DA_TEAM_TERMINATION_SOURCE_MATCH, DA_TEAM_TERMINATION_HANDOFF, DA_TEAM_TERMINATION_EXTERNAL,
   };
 
   g_assert_no_error (error);
@@ -155,7 +155,7 @@ test_team_full (void)
   g_assert_cmpstr (da_team_config_get_transitions (team, "boss")[1], ==, "gem");
 
   all = team->termination;
-  g_assert_cmpint (all->kind, ==, DA_TERMINATION_ALL);
+  g_assert_cmpint (all->kind, ==, DA_TEAM_TERMINATION_ALL);
   g_assert_cmpuint (all->children->len, ==, G_N_ELEMENTS (kinds));
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     g_assert_cmpint (((DaTerminationConfig *)g_ptr_array_index (all->children, i))->kind, ==, kinds[i]);
@@ -186,7 +186,7 @@ test_team_full (void)
 
   g_assert_cmpstr (da_team_kind_to_string (team->team_kind), ==, "graph");
   g_assert_cmpstr (da_agent_kind_to_string (boss->kind), ==, "user_proxy");
-  g_assert_cmpstr (da_termination_kind_to_string (all->kind), ==, "all");
+  g_assert_cmpstr (da_team_termination_kind_to_string (all->kind), ==, "all");
 }
 
 static void
