@@ -10,3 +10,4 @@
 #include "da-conversable-agent.h"
 #include "da-human-input-request.h"
 #include "da-user-proxy-agent.h"
+#include "da-team-config.h"

@@ -18,8 +18,9 @@
  * have happened, an agent fails, or the run is cancelled.
  *
  * Every message is announced with #DaChat::message-started (a streamed
- * reply before its first delta) and #DaChat::message-completed when it
- * is final, whatever its end state.
+ * reply before its first delta: connect to its #DaMessage::delta there)
+ * and #DaChat::message-completed when it is final, whatever its end
+ * state.
  *
  * Cancellation always finishes the run with %G_IO_ERROR_CANCELLED
  * (whatever error the provider reported), the stop reason "cancelled",
@@ -229,10 +230,6 @@ reply_cb (GObject      *object,
   g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, agent, reply);
   if (reply == streamed)
     g_signal_emit (self, signals[USAGE], 0, agent, reply);
-
-  /* A handler may have cancelled or dropped the run. */
-  if (self->task == NULL)
-    return;
 
   da_agent_send (agent, reply, peer_of (self, agent));
 
@@ -590,8 +587,6 @@ da_chat_run_async (DaChat              *self,
 
   add_message (self, self->initiator, opening);
   g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, self->initiator, opening);
-  if (self->task == NULL)
-    return;
 
   da_agent_send (self->initiator, opening, self->recipient);
   request_reply (self, self->recipient);

@@ -30,12 +30,16 @@ da_llm_error_private_clear (DaLlmErrorPrivate *priv)
 {
 }
 
-/* The macro casts GError's private bytes to our struct; GLib allocates them
- * suitably aligned, which clang's -Wcast-align cannot know. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcast-align"
+/* GLib's macro casts the error's private bytes to our struct; GLib
+ * allocates them with the right alignment, which clang cannot see. */
+#if defined(__clang__)
+# pragma clang diagnostic push
+# pragma clang diagnostic ignored "-Wcast-align"
+#endif
 G_DEFINE_EXTENDED_ERROR (DaLlmError, da_llm_error)
-#pragma GCC diagnostic pop
+#if defined(__clang__)
+# pragma clang diagnostic pop
+#endif
 
 const char *
 da_llm_error_code_to_string (DaLlmError code)

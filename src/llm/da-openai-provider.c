@@ -107,6 +107,30 @@ stream_data_free (gpointer user_data)
   g_free (data);
 }
 
+/* Every end of a stream operation goes through these: the connection is
+ * given back (or closed) now, not when the caller drops the result. */
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  StreamData *data = g_task_get_task_data (task);
+
+  clear_wait (data);
+  clear_attempt (data);
+  _da_llm_guard_arm (&data->guard, 0);
+  g_task_return_error (task, error);
+}
+
+static void
+return_success (GTask *task)
+{
+  StreamData *data = g_task_get_task_data (task);
+
+  clear_attempt (data);
+  _da_llm_guard_arm (&data->guard, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
 static SoupMessage *
 new_message (DaProvider *provider,
              const char *method,
@@ -215,7 +239,7 @@ wait_cancelled_cb (GCancellable *cancellable,
   StreamData *data = g_task_get_task_data (task);
 
   clear_wait (data);
-  g_task_return_error (task, _da_llm_guard_check (&data->guard, "answer", data->timeout));
+  return_error (task, _da_llm_guard_check (&data->guard, "answer", data->timeout));
   return G_SOURCE_REMOVE;
 }
 
@@ -233,7 +257,7 @@ retry_or_fail (GTask    *task,
   if (!retryable || has_output || data->attempt >= data->max_retries ||
       retry_after_ms > DA_LLM_RETRY_AFTER_CAP_MS)
     {
-      g_task_return_error (task, error);
+      return_error (task, error);
       return;
     }
 
@@ -266,12 +290,11 @@ io_failed (GTask      *task,
 {
   StreamData *data = g_task_get_task_data (task);
   GError *error = _da_llm_guard_check (&data->guard, what, data->timeout);
-  g_autofree char *host = NULL;
 
   if (error != NULL)
     {
       g_error_free (io_error);
-      g_task_return_error (task, error);
+      return_error (task, error);
       return;
     }
 
@@ -297,7 +320,7 @@ finish_stream (GTask *task)
   if (!_da_openai_stream_finish (data->decoder, &error))
     retry_or_fail (task, error, TRUE, -1);
   else
-    g_task_return_boolean (task, TRUE);
+    return_success (task);
 }
 
 static void
@@ -337,7 +360,7 @@ read_body_cb (GObject      *object,
   if (!_da_openai_stream_feed (data->decoder, g_bytes_get_data (bytes, NULL),
                                g_bytes_get_size (bytes), &error))
     {
-      g_task_return_error (task, error);
+      return_error (task, error);
       return;
     }
 
@@ -372,7 +395,7 @@ error_body_done (GTask *task)
           g_autofree char *message = _da_llm_redact (DA_PROVIDER (g_task_get_source_object (task)),
                                                      parsed.error_message ? parsed.error_message : "no message");
 
-          g_task_return_error (task,
+          return_error (task,
                                da_llm_error_new (_da_llm_error_code_for_payload (parsed.error_type,
                                                                                  parsed.error_code),
                                                  status, -1,
@@ -380,7 +403,7 @@ error_body_done (GTask *task)
         }
       else
         {
-          g_task_return_error (task,
+          return_error (task,
                                da_llm_error_new (DA_LLM_ERROR_BAD_RESPONSE, status, -1,
                                                  "the server answered with JSON instead of an event stream"));
         }
@@ -418,7 +441,7 @@ read_error_body_cb (GObject      *object,
       if (stopped != NULL)
         {
           g_error_free (error);
-          g_task_return_error (task, stopped);
+          return_error (task, stopped);
           return;
         }
       /* The status says enough without the body. */
@@ -523,14 +546,14 @@ da_openai_provider_stream_async (DaProvider          *provider,
   data->uri = build_uri (provider, "/chat/completions", &error);
   if (data->uri == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      return_error (task, g_steal_pointer (&error));
       return;
     }
 
   body = _da_openai_build_request (request, da_provider_get_default_model (provider), &error);
   if (body == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      return_error (task, g_steal_pointer (&error));
       return;
     }
   json = json_to_string (body, FALSE);

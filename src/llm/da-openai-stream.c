@@ -91,7 +91,22 @@ apply_fragments (DaOpenaiStream  *self,
   for (guint i = 0; i < fragments->len; i++)
     {
       DaOpenaiToolFragment *fragment = g_ptr_array_index (fragments, i);
-      PendingCall *call = find_call (self, fragment->index);
+      gboolean has_id = fragment->id != NULL && *fragment->id != '\0';
+      guint index = fragment->index;
+      PendingCall *call = find_call (self, index);
+
+      /* Servers that send whole calls without an index repeat index 0
+       * for each of them: another id, or a second name, there is another
+       * call. (The name comes on the first fragment of a call only.) */
+      if (call != NULL &&
+          ((has_id && call->id != NULL && !g_str_equal (call->id, fragment->id)) ||
+           (!has_id && fragment->name != NULL && *fragment->name != '\0' && call->name != NULL)))
+        {
+          index = 0;
+          for (guint j = 0; j < self->calls->len; j++)
+            index = MAX (index, ((PendingCall *)g_ptr_array_index (self->calls, j))->index + 1);
+          call = NULL;
+        }
 
       if (call == NULL)
         {
@@ -104,14 +119,14 @@ apply_fragments (DaOpenaiStream  *self,
               return FALSE;
             }
           call = g_new0 (PendingCall, 1);
-          call->index = fragment->index;
+          call->index = index;
           call->arguments = g_string_new (NULL);
           g_ptr_array_add (self->calls, call);
         }
 
       /* The id and name come once, on the first fragment; a server that
        * repeats them must not make the name grow. */
-      if (fragment->id != NULL && *fragment->id != '\0' && call->id == NULL)
+      if (has_id && call->id == NULL)
         call->id = g_strdup (fragment->id);
       if (fragment->name != NULL && *fragment->name != '\0' && call->name == NULL)
         call->name = g_strdup (fragment->name);
@@ -120,7 +135,7 @@ apply_fragments (DaOpenaiStream  *self,
 
       self->has_output = TRUE;
       self->n_deltas++;
-      da_message_emit_tool_call_delta (self->reply, fragment->index,
+      da_message_emit_tool_call_delta (self->reply, index,
                                        fragment->id, fragment->name, fragment->arguments);
     }
 
@@ -309,8 +324,13 @@ _da_openai_stream_finish (DaOpenaiStream  *self,
   for (guint i = 0; i < self->calls->len; i++)
     {
       PendingCall *pending = g_ptr_array_index (self->calls, i);
-      g_autoptr(DaToolCall) call = da_tool_call_new (pending->id, pending->name,
-                                                     pending->arguments->str);
+      g_autofree char *id = NULL;
+      g_autoptr(DaToolCall) call = NULL;
+
+      /* A tool result must name its call: make up an id if the server
+       * gave none. */
+      id = pending->id != NULL ? g_strdup (pending->id) : g_strdup_printf ("call_%u", pending->index);
+      call = da_tool_call_new (id, pending->name, pending->arguments->str);
 
       da_message_add_tool_call (self->reply, call);
     }

@@ -245,13 +245,8 @@ _da_sandbox_setup_root (DaSandboxContext  *ctx,
         return fail_errno (error, "open proxy socket", policy->net_proxy_socket);
     }
 
-  for (guint i = 0; policy->fs_read[i] != NULL; i++)
-    if (!bind_path (policy->fs_read[i], FALSE, error))
-      return FALSE;
-  for (guint i = 0; policy->fs_write[i] != NULL; i++)
-    if (!bind_path (policy->fs_write[i], TRUE, error))
-      return FALSE;
-
+  /* The private /tmp first, so policy paths under /tmp are bound on top
+   * of it rather than hidden by it. */
   if (policy->fs_temp)
     {
       tmpfs_opts = g_strdup_printf ("mode=0700,uid=%u,gid=%u,size=%" G_GUINT64_FORMAT "m",
@@ -261,6 +256,13 @@ _da_sandbox_setup_root (DaSandboxContext  *ctx,
       if (mount ("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, tmpfs_opts) != 0)
         return fail_errno (error, "mount tmpfs on", "/tmp");
     }
+
+  for (guint i = 0; policy->fs_read[i] != NULL; i++)
+    if (!bind_path (policy->fs_read[i], FALSE, error))
+      return FALSE;
+  for (guint i = 0; policy->fs_write[i] != NULL; i++)
+    if (!bind_path (policy->fs_write[i], TRUE, error))
+      return FALSE;
 
   if (!mkdir_p (NEWROOT "/dev", error))
     return FALSE;

@@ -6,8 +6,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
+#include "da-sandbox-json-private.h"
 #include "da-sandbox-policy-private.h"
 
 /* The sandbox policy: a pure function from a buffer to a validated
@@ -58,19 +57,19 @@ normalise_path (const char *in)
 }
 
 static gboolean
-get_string (JsonNode    *node,
+get_string (DaJson      *node,
             const char  *path,
             const char **out,
             GError     **error)
 {
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node->type != DA_JSON_STRING)
     return fail (error, path, "must be a string");
-  *out = json_node_get_string (node);
+  *out = node->string;
   return TRUE;
 }
 
 static gboolean
-get_path (JsonNode    *node,
+get_path (DaJson      *node,
           const char  *path,
           char       **out,
           GError     **error)
@@ -90,7 +89,7 @@ get_path (JsonNode    *node,
 }
 
 static gboolean
-get_uint (JsonNode    *node,
+get_uint (DaJson      *node,
           const char  *path,
           guint64      min,
           guint64      max,
@@ -99,9 +98,9 @@ get_uint (JsonNode    *node,
 {
   gint64 v;
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (node->type != DA_JSON_INT)
     return fail (error, path, "must be an integer");
-  v = json_node_get_int (node);
+  v = node->integer;
   if (v < 0 || (guint64) v < min || (guint64) v > max)
     {
       g_autofree char *what = g_strdup_printf ("must be between %" G_GUINT64_FORMAT
@@ -182,13 +181,13 @@ valid_host_pattern (const char *s)
   return TRUE;
 }
 
-typedef gboolean (*ItemFunc) (JsonNode    *node,
+typedef gboolean (*ItemFunc) (DaJson      *node,
                               const char  *path,
                               char       **out,
                               GError     **error);
 
 static gboolean
-item_path (JsonNode    *node,
+item_path (DaJson      *node,
            const char  *path,
            char       **out,
            GError     **error)
@@ -197,7 +196,7 @@ item_path (JsonNode    *node,
 }
 
 static gboolean
-item_env_name (JsonNode    *node,
+item_env_name (DaJson      *node,
                const char  *path,
                char       **out,
                GError     **error)
@@ -211,7 +210,7 @@ item_env_name (JsonNode    *node,
 }
 
 static gboolean
-item_host (JsonNode    *node,
+item_host (DaJson      *node,
            const char  *path,
            char       **out,
            GError     **error)
@@ -227,20 +226,18 @@ item_host (JsonNode    *node,
 }
 
 static gboolean
-get_list (JsonNode    *node,
+get_list (DaJson      *node,
           const char  *path,
           ItemFunc     func,
           char      ***out,
           GError     **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
-  JsonArray *array;
   guint n;
 
-  if (!JSON_NODE_HOLDS_ARRAY (node))
+  if (node->type != DA_JSON_ARRAY)
     return fail (error, path, "must be an array");
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
+  n = node->items->len;
   if (n > MAX_LIST)
     return fail (error, path, "too many entries");
 
@@ -249,7 +246,7 @@ get_list (JsonNode    *node,
       g_autofree char *item_path_str = g_strdup_printf ("%s[%u]", path, i);
       char *item = NULL;
 
-      if (!func (json_array_get_element (array, i), item_path_str, &item, error))
+      if (!func (g_ptr_array_index (node->items, i), item_path_str, &item, error))
         return FALSE;
       g_ptr_array_add (items, item);
     }
@@ -261,19 +258,19 @@ get_list (JsonNode    *node,
 
 static gboolean
 parse_fs (DaSandboxPolicy  *policy,
-          JsonNode         *node,
+          DaJson           *node,
           GError          **error)
 {
-  JsonObjectIter iter;
   const char *key;
-  JsonNode *value;
+  DaJson *value;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != DA_JSON_OBJECT)
     return fail (error, "fs", "must be an object");
 
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &key, &value))
+  for (guint k = 0; k < node->keys->len; k++)
     {
+      key = g_ptr_array_index (node->keys, k);
+      value = g_ptr_array_index (node->items, k);
       if (strcmp (key, "read") == 0)
         {
           if (!get_list (value, "fs.read", item_path, &policy->fs_read, error))
@@ -286,9 +283,9 @@ parse_fs (DaSandboxPolicy  *policy,
         }
       else if (strcmp (key, "temp") == 0)
         {
-          if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_BOOLEAN)
+          if (value->type != DA_JSON_BOOL)
             return fail (error, "fs.temp", "must be true or false");
-          policy->fs_temp = json_node_get_boolean (value);
+          policy->fs_temp = value->boolean;
         }
       else
         {
@@ -301,21 +298,21 @@ parse_fs (DaSandboxPolicy  *policy,
 
 static gboolean
 parse_net (DaSandboxPolicy  *policy,
-           JsonNode         *node,
+           DaJson           *node,
            GError          **error)
 {
-  JsonObjectIter iter;
   const char *key;
-  JsonNode *value;
+  DaJson *value;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != DA_JSON_OBJECT)
     return fail (error, "net", "must be an object");
 
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &key, &value))
+  for (guint k = 0; k < node->keys->len; k++)
     {
       guint64 v;
 
+      key = g_ptr_array_index (node->keys, k);
+      value = g_ptr_array_index (node->items, k);
       if (strcmp (key, "allow") == 0)
         {
           if (!get_list (value, "net.allow", item_host, &policy->net_allow, error))
@@ -352,19 +349,19 @@ parse_net (DaSandboxPolicy  *policy,
 
 static gboolean
 parse_env (DaSandboxPolicy  *policy,
-           JsonNode         *node,
+           DaJson           *node,
            GError          **error)
 {
-  JsonObjectIter iter;
   const char *key;
-  JsonNode *value;
+  DaJson *value;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != DA_JSON_OBJECT)
     return fail (error, "env", "must be an object");
 
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &key, &value))
+  for (guint k = 0; k < node->keys->len; k++)
     {
+      key = g_ptr_array_index (node->keys, k);
+      value = g_ptr_array_index (node->items, k);
       if (strcmp (key, "allow") == 0)
         {
           if (!get_list (value, "env.allow", item_env_name, &policy->env_allow, error))
@@ -373,18 +370,16 @@ parse_env (DaSandboxPolicy  *policy,
       else if (strcmp (key, "set") == 0)
         {
           g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
-          JsonObjectIter set_iter;
-          const char *name;
-          JsonNode *v;
 
-          if (!JSON_NODE_HOLDS_OBJECT (value))
+          if (value->type != DA_JSON_OBJECT)
             return fail (error, "env.set", "must be an object");
-          if (json_object_get_size (json_node_get_object (value)) > MAX_LIST)
+          if (value->keys->len > MAX_LIST)
             return fail (error, "env.set", "too many entries");
 
-          json_object_iter_init (&set_iter, json_node_get_object (value));
-          while (json_object_iter_next (&set_iter, &name, &v))
+          for (guint j = 0; j < value->keys->len; j++)
             {
+              const char *name = g_ptr_array_index (value->keys, j);
+              DaJson *v = g_ptr_array_index (value->items, j);
               g_autofree char *p = g_strdup_printf ("env.set.%s", name);
               const char *s;
 
@@ -407,7 +402,7 @@ parse_env (DaSandboxPolicy  *policy,
 
 static gboolean
 parse_resources (DaSandboxPolicy  *policy,
-                 JsonNode         *node,
+                 DaJson           *node,
                  GError          **error)
 {
   static const struct {
@@ -422,19 +417,20 @@ parse_resources (DaSandboxPolicy  *policy,
     { "max_file_mb",   G_STRUCT_OFFSET (DaSandboxPolicy, max_file_mb),   1024 * 1024 },
     { "max_output_kb", G_STRUCT_OFFSET (DaSandboxPolicy, max_output_kb), 1024 * 1024 },
   };
-  JsonObjectIter iter;
   const char *key;
-  JsonNode *value;
+  DaJson *value;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != DA_JSON_OBJECT)
     return fail (error, "resources", "must be an object");
 
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &key, &value))
+  for (guint k = 0; k < node->keys->len; k++)
     {
-      g_autofree char *p = g_strdup_printf ("resources.%s", key);
+      g_autofree char *p = NULL;
       guint i;
 
+      key = g_ptr_array_index (node->keys, k);
+      value = g_ptr_array_index (node->items, k);
+      p = g_strdup_printf ("resources.%s", key);
       for (i = 0; i < G_N_ELEMENTS (fields); i++)
         if (strcmp (key, fields[i].key) == 0)
           break;
@@ -449,19 +445,19 @@ parse_resources (DaSandboxPolicy  *policy,
 
 static gboolean
 parse_root (DaSandboxPolicy  *policy,
-            JsonNode         *root,
+            DaJson           *root,
             GError          **error)
 {
-  JsonObjectIter iter;
   const char *key;
-  JsonNode *value;
+  DaJson *value;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root->type != DA_JSON_OBJECT)
     return fail (error, "$", "must be an object");
 
-  json_object_iter_init (&iter, json_node_get_object (root));
-  while (json_object_iter_next (&iter, &key, &value))
+  for (guint k = 0; k < root->keys->len; k++)
     {
+      key = g_ptr_array_index (root->keys, k);
+      value = g_ptr_array_index (root->items, k);
       if (strcmp (key, "isolation") == 0)
         {
           const char *s;
@@ -526,7 +522,7 @@ _da_sandbox_policy_parse (const char  *data,
                           GError     **error)
 {
   g_autoptr(DaSandboxPolicy) policy = g_new0 (DaSandboxPolicy, 1);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(DaJson) root = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -556,12 +552,13 @@ _da_sandbox_policy_parse (const char  *data,
       fail (error, "$", "policy contains a NUL byte");
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+  root = _da_json_parse (data, len, &local_error);
+  if (root == NULL)
     {
       fail (error, "$", local_error->message);
       return NULL;
     }
-  if (!parse_root (policy, json_parser_get_root (parser), error))
+  if (!parse_root (policy, root, error))
     return NULL;
 
   return g_steal_pointer (&policy);

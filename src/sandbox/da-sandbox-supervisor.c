@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -28,8 +29,13 @@ _da_sandbox_child_fail (int         code,
 {
   if (error_fd >= 0)
     {
-      g_autofree char *buf = g_strdup_printf ("%c%s", (char) code, message);
-      G_GNUC_UNUSED ssize_t r = write (error_fd, buf, strlen (buf));
+      char buf[1024];
+      ssize_t r;
+
+      /* No allocation: this may run with the address space capped. */
+      snprintf (buf, sizeof buf, "%c%s", (char) code, message);
+      r = write (error_fd, buf, strlen (buf));
+      (void) r;
     }
   _exit (code);
 }
@@ -163,7 +169,6 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
   else if (ctx->namespaces && chdir ("/") != 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot enter /");
 
-  child_check (_da_sandbox_apply_rlimits (ctx->policy, ctx->nproc_base, &error), error);
   child_check (_da_sandbox_drop_privileges (&error), error);
   child_check (_da_sandbox_landlock_apply (ctx, &error), error);
   child_check (_da_sandbox_seccomp_apply (ctx, &listener, &error), error);
@@ -173,11 +178,17 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
   close (listener);
   close (DA_SANDBOX_FD_NOTIFY);
 
+  /* Limits last: once the address space is capped nothing here may
+   * allocate (a sanitizer's allocator could not map memory any more). */
+  child_check (_da_sandbox_apply_rlimits (ctx->policy, ctx->nproc_base, &error), error);
+
   environ = ctx->envp;
   execvp (ctx->argv[0], ctx->argv);
   saved = errno;
   {
-    g_autofree char *msg = g_strdup_printf ("%s: %s", ctx->argv[0], g_strerror (saved));
+    char msg[512];
+
+    snprintf (msg, sizeof msg, "%s: %s", ctx->argv[0], strerror (saved));
     _da_sandbox_child_fail (saved == ENOENT ? DA_SANDBOX_EXIT_NOTFOUND : DA_SANDBOX_EXIT_NOEXEC, msg);
   }
 }

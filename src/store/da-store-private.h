@@ -40,6 +40,11 @@ struct _DaStore
   GHashTable   *watches;   /* DaMessage* → DaStreamWatch* */
   GMutex        readers_lock;
   GPtrArray    *readers;   /* idle read-only DaDb* */
+  GSource      *index_source;
+  GThreadPool  *checkpointer;
+  DaDb         *checkpoint_db;   /* used by the checkpointer only */
+  gint          checkpoint_queued;
+  gboolean      needs_index;
   int           lock_fd;
 };
 
@@ -86,6 +91,15 @@ GPtrArray  *_da_db_search                 (DaDb         *db,
                                            guint         limit,
                                            GError      **error);
 
+GHashTable *_da_store_new_watch_table     (void);
+void        _da_store_stop_watches        (DaStore      *self,
+                                           gint64        conversation_id);
+gboolean    _da_store_check_changed       (DaStore      *self,
+                                           const char   *what,
+                                           gint64        id,
+                                           GError      **error);
+gboolean    _da_store_index_pending       (DaStore      *self,
+                                           GError      **error);
 DaDb       *_da_store_acquire_reader      (DaStore      *self,
                                            GError      **error);
 void        _da_store_release_reader      (DaStore      *self,

@@ -6,6 +6,11 @@
 #include "da-store-private.h"
 
 #define DEFAULT_SEARCH_LIMIT 100
+/* bm25 must score every match before it can sort, so over a large history
+ * a common word would cost hundreds of milliseconds. Scoring is limited to
+ * the most recent matches instead: exact for any query with fewer matches,
+ * and newer conversations win when there are more. */
+#define SEARCH_WINDOW 2000
 
 static DaMessage *
 message_from_row (DaStmt  *stmt,
@@ -120,23 +125,40 @@ _da_db_search (DaDb        *db,
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify)da_search_hit_free);
   g_autofree char *query = _da_store_build_fts_query (text);
   g_autoptr(DaStmt) stmt = NULL;
+  gint64 oldest;
   int rc;
 
   if (query == NULL)
     return g_steal_pointer (&hits);
 
-  /* FTS5 sorts by rank itself and computes snippets for the rows it
-   * returns only, so the cost does not grow with the number of matches'
-   * text. */
+  /* The oldest message among the newest SEARCH_WINDOW matches: FTS5
+   * walks the index in rowid order and stops there. */
+  stmt = _da_db_prepare (db,
+    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1"
+    " ORDER BY rowid DESC LIMIT 1 OFFSET ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, query, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, SEARCH_WINDOW - 1);
+  rc = _da_db_step (db, stmt, error);
+  if (rc < 0)
+    return NULL;
+  oldest = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  _da_stmt_release (g_steal_pointer (&stmt));
+
+  /* FTS5 sorts by rank itself and computes snippets only for the rows it
+   * returns. */
   stmt = _da_db_prepare (db,
     "SELECT rowid, snippet (messages_fts, 0, '" DA_STORE_SNIPPET_OPEN "', '"
     DA_STORE_SNIPPET_CLOSE "', '…', 16), rank"
-    " FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2", error);
+    " FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid >= ?3"
+    " ORDER BY rank LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_text (stmt, 1, query, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, limit > 0 ? (int)MIN (limit, G_MAXINT) : DEFAULT_SEARCH_LIMIT);
+  sqlite3_bind_int64 (stmt, 3, oldest);
 
   while ((rc = _da_db_step (db, stmt, error)) == SQLITE_ROW)
     {
@@ -180,6 +202,10 @@ da_store_load_messages (DaStore  *self,
  *   matches as a prefix
  * @limit: the most hits to return; 0 for 100
  *
+ * Hits are ranked by bm25 among the 2,000 most recent matching messages
+ * (all of them when fewer match), so that a common word stays fast over a
+ * large history.
+ *
  * Returns: (transfer container) (element-type DaSearchHit): hits, best
  *   first; empty when @query holds no words
  */
@@ -191,6 +217,9 @@ da_store_search (DaStore     *self,
 {
   g_return_val_if_fail (DA_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
+
+  if (self->needs_index && !_da_store_index_pending (self, error))
+    return NULL;
 
   return _da_db_search (self->db, query, limit, error);
 }

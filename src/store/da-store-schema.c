@@ -37,10 +37,12 @@ static const char * const migrations[] = {
   "  finish_reason     TEXT,"
   "  error_message     TEXT,"
   "  created_at        INTEGER NOT NULL,"
-  "  updated_at        INTEGER NOT NULL"
+  "  updated_at        INTEGER NOT NULL,"
+  "  indexed           INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX messages_by_conversation ON messages (conversation_id, id);"
   "CREATE INDEX messages_streaming ON messages (state) WHERE state = 'streaming';"
+  "CREATE INDEX messages_unindexed ON messages (id) WHERE indexed = 0;"
 
   "CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN"
   "  UPDATE conversations SET message_count = message_count + 1,"
@@ -52,28 +54,25 @@ static const char * const migrations[] = {
   "   WHERE id = old.conversation_id;"
   "END;"
 
-  /* Text is indexed once a message stops streaming, never per delta. The
-   * view is the index's content so that FTS5's integrity check agrees. */
+  /* Finished messages are indexed in batches by the store (a message's
+   * own commit stays small); 'indexed' says which rows the index holds, and
+   * the view over them is the index's content, so that FTS5's integrity
+   * check agrees. Changing the text of an indexed row takes it out of the
+   * index until the next batch. */
   "CREATE VIEW messages_indexed AS"
-  "  SELECT id, content FROM messages WHERE state != 'streaming';"
+  "  SELECT id, content FROM messages WHERE indexed = 1;"
   "CREATE VIRTUAL TABLE messages_fts USING fts5 ("
   "  content, content = 'messages_indexed', content_rowid = 'id',"
   "  tokenize = 'unicode61 remove_diacritics 2'"
   ");"
-  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
-  "  WHEN new.state != 'streaming' BEGIN"
-  "  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);"
-  "END;"
   "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
-  "  WHEN old.state != 'streaming' BEGIN"
+  "  WHEN old.indexed = 1 BEGIN"
   "  INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);"
   "END;"
   "CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, state ON messages"
-  "  WHEN (old.state = 'streaming') != (new.state = 'streaming') OR old.content IS NOT new.content BEGIN"
-  "  INSERT INTO messages_fts (messages_fts, rowid, content)"
-  "    SELECT 'delete', old.id, old.content WHERE old.state != 'streaming';"
-  "  INSERT INTO messages_fts (rowid, content)"
-  "    SELECT new.id, new.content WHERE new.state != 'streaming';"
+  "  WHEN old.indexed = 1 AND (old.content IS NOT new.content OR new.state = 'streaming') BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);"
+  "  UPDATE messages SET indexed = 0 WHERE id = new.id;"
   "END;"
 
   /* Usage outlives a deleted conversation: it holds no text, and the

@@ -11,19 +11,10 @@
 
 #include "da-store-private.h"
 
-/* Content of a streaming message is written at most this often. */
-#define STREAM_FLUSH_INTERVAL_MS 100
-
-typedef struct
-{
-  DaStore   *store;    /* not owned: the store ends its watches in dispose */
-  DaMessage *message;  /* weak */
-  GSource   *timeout;
-  gint64     id;
-  gulong     content_handler;
-  gulong     state_handler;
-  gboolean   dirty;
-} DaStreamWatch;
+/* WAL pages after which a checkpoint runs in a worker thread, and the
+ * size at which the writer checkpoints itself because the worker lags. */
+#define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_PAGES_MAX 16000
 
 G_DEFINE_FINAL_TYPE (DaStore, da_store, G_TYPE_OBJECT)
 
@@ -35,158 +26,50 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void watch_message_gone_cb (gpointer  data,
-                                   GObject  *where_the_object_was);
-
-static const char sql_update_content[] =
-  "UPDATE messages SET content = ?2, updated_at = ?3 WHERE id = ?1";
-static const char sql_update_message[] =
-  "UPDATE messages SET role = ?2, agent = ?3, content = ?4, state = ?5, tool_calls = ?6,"
-  " tool_call_id = ?7, prompt_tokens = ?8, completion_tokens = ?9, finish_reason = ?10,"
-  " error_message = ?11, updated_at = ?12 WHERE id = ?1";
-
-static gboolean
-write_content (DaStore     *self,
-               gint64       id,
-               const char  *content,
-               const char  *state,
-               GError     **error)
-{
-  static const char sql_with_state[] =
-    "UPDATE messages SET content = ?2, updated_at = ?3, state = ?4 WHERE id = ?1";
-  g_autoptr(DaStmt) stmt = _da_db_prepare (self->db, state ? sql_with_state : sql_update_content, error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, content, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-  if (state != NULL)
-    sqlite3_bind_text (stmt, 4, state, -1, SQLITE_STATIC);
-
-  return _da_db_step_done (self->db, stmt, error);
-}
-
+/* Checkpoints copy the WAL into the database and sync it; on the main
+ * thread they would stall the interface for the length of an fsync. */
 static void
-watch_free (DaStreamWatch *watch)
+checkpoint_func (gpointer data,
+                 gpointer user_data)
 {
-  if (watch->timeout != NULL)
-    {
-      g_source_destroy (watch->timeout);
-      g_source_unref (watch->timeout);
-    }
-  g_free (watch);
-}
-
-/* Ends a watch whose message is still alive. */
-static void
-watch_stop (DaStreamWatch *watch)
-{
-  g_clear_signal_handler (&watch->content_handler, watch->message);
-  g_clear_signal_handler (&watch->state_handler, watch->message);
-  g_object_weak_unref (G_OBJECT (watch->message), watch_message_gone_cb, watch);
-  g_hash_table_remove (watch->store->watches, watch->message);
-}
-
-static void
-watch_flush (DaStreamWatch *watch)
-{
+  DaStore *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (watch->timeout != NULL)
+  g_atomic_int_set (&self->checkpoint_queued, 0);
+
+  if (self->checkpoint_db == NULL)
+    self->checkpoint_db = _da_db_open (self->path, FALSE, &error);
+  if (self->checkpoint_db == NULL)
     {
-      g_source_destroy (watch->timeout);
-      g_clear_pointer (&watch->timeout, g_source_unref);
+      g_debug ("No checkpoint: %s", error->message);
+      return;
     }
 
-  if (!watch->dirty)
-    return;
-  watch->dirty = FALSE;
-
-  if (!write_content (watch->store, watch->id, da_message_get_content (watch->message), NULL, &error))
-    g_warning ("Could not save streamed text of message %" G_GINT64_FORMAT ": %s",
-               watch->id, error->message);
+  sqlite3_wal_checkpoint_v2 (self->checkpoint_db->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
-static gboolean
-watch_timeout_cb (gpointer data)
+static int
+wal_hook_cb (void       *data,
+             sqlite3    *db,
+             const char *name,
+             int         n_pages)
 {
-  DaStreamWatch *watch = data;
+  DaStore *self = data;
 
-  g_clear_pointer (&watch->timeout, g_source_unref);
-  watch_flush (watch);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-watch_content_changed_cb (DaStreamWatch *watch)
-{
-  watch->dirty = TRUE;
-
-  if (watch->timeout == NULL)
+  if (n_pages >= CHECKPOINT_PAGES_MAX)
     {
-      watch->timeout = g_timeout_source_new (STREAM_FLUSH_INTERVAL_MS);
-      g_source_set_callback (watch->timeout, watch_timeout_cb, watch, NULL);
-      g_source_set_static_name (watch->timeout, "[da-store] stream flush");
-      g_source_attach (watch->timeout, watch->store->context);
+      sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      return SQLITE_OK;
     }
-}
 
-static void
-watch_state_changed_cb (DaStreamWatch *watch)
-{
-  g_autoptr(GError) error = NULL;
-  DaStore *store = watch->store;
-  g_autoptr(DaMessage) message = g_object_ref (watch->message);
+  if (n_pages < CHECKPOINT_PAGES || !g_atomic_int_compare_and_exchange (&self->checkpoint_queued, 0, 1))
+    return SQLITE_OK;
 
-  if (da_message_get_state (message) == DA_MESSAGE_STATE_STREAMING)
-    return;
+  if (self->checkpointer == NULL)
+    self->checkpointer = g_thread_pool_new (checkpoint_func, self, 1, FALSE, NULL);
+  g_thread_pool_push (self->checkpointer, GINT_TO_POINTER (1), NULL);
 
-  /* da_store_update_message() ends the watch. */
-  if (!da_store_update_message (store, message, &error))
-    g_warning ("Could not save message %" G_GINT64_FORMAT ": %s",
-               da_message_get_id (message), error->message);
-}
-
-/* The last reference to a message still streaming went away: nobody will
- * finish it. Its fields are intact until finalize, which runs after the
- * weak references are notified. */
-static void
-watch_message_gone_cb (gpointer  data,
-                       GObject  *where_the_object_was)
-{
-  DaStreamWatch *watch = data;
-  DaMessage *message = (DaMessage *)where_the_object_was;
-  g_autoptr(GError) error = NULL;
-
-  if (!write_content (watch->store, watch->id, da_message_get_content (message),
-                      da_message_state_to_string (DA_MESSAGE_STATE_INCOMPLETE), &error))
-    g_warning ("Could not save message %" G_GINT64_FORMAT ": %s", watch->id, error->message);
-
-  /* Handlers are already gone with the object. */
-  watch->content_handler = watch->state_handler = 0;
-  g_hash_table_remove (watch->store->watches, message);
-}
-
-static void
-watch_start (DaStore   *self,
-             DaMessage *message)
-{
-  DaStreamWatch *watch = g_new0 (DaStreamWatch, 1);
-
-  watch->store = self;
-  watch->message = message;
-  watch->id = da_message_get_id (message);
-  watch->content_handler =
-    g_signal_connect_swapped (message, "notify::content",
-                              G_CALLBACK (watch_content_changed_cb), watch);
-  watch->state_handler =
-    g_signal_connect_swapped (message, "notify::state",
-                              G_CALLBACK (watch_state_changed_cb), watch);
-  g_object_weak_ref (G_OBJECT (message), watch_message_gone_cb, watch);
-  g_hash_table_insert (self->watches, message, watch);
+  return SQLITE_OK;
 }
 
 static void
@@ -196,20 +79,14 @@ da_store_dispose (GObject *object)
 
   if (self->watches != NULL)
     {
-      GHashTableIter iter;
-      DaStreamWatch *watch;
-
       da_store_flush (self);
-      /* The rows stay 'streaming' until the message finishes in a later
-       * store, or the next start marks them incomplete. */
-      g_hash_table_iter_init (&iter, self->watches);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&watch))
-        {
-          g_clear_signal_handler (&watch->content_handler, watch->message);
-          g_clear_signal_handler (&watch->state_handler, watch->message);
-          g_object_weak_unref (G_OBJECT (watch->message), watch_message_gone_cb, watch);
-          g_hash_table_iter_remove (&iter);
-        }
+      _da_store_stop_watches (self, -1);
+    }
+
+  if (self->index_source != NULL)
+    {
+      g_source_destroy (self->index_source);
+      g_clear_pointer (&self->index_source, g_source_unref);
     }
 
   G_OBJECT_CLASS (da_store_parent_class)->dispose (object);
@@ -221,6 +98,9 @@ da_store_finalize (GObject *object)
   DaStore *self = (DaStore *)object;
 
   g_clear_pointer (&self->watches, g_hash_table_unref);
+  if (self->checkpointer != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->checkpointer), TRUE, TRUE);
+  g_clear_pointer (&self->checkpoint_db, _da_db_close);
   g_clear_pointer (&self->readers, g_ptr_array_unref);
   g_mutex_clear (&self->readers_lock);
   g_clear_pointer (&self->db, _da_db_close);
@@ -270,7 +150,7 @@ static void
 da_store_init (DaStore *self)
 {
   self->lock_fd = -1;
-  self->watches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)watch_free);
+  self->watches = _da_store_new_watch_table ();
   self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify)_da_db_close);
   g_mutex_init (&self->readers_lock);
   self->context = g_main_context_ref_thread_default ();
@@ -383,6 +263,8 @@ configure (DaStore  *self,
       return FALSE;
     }
 
+  sqlite3_wal_hook (self->db->handle, wal_hook_cb, self);
+
   /* NORMAL in WAL mode survives a crash of the program (not of the
    * machine), which is what a killed app needs, at no fsync per commit. */
   return _da_db_exec (self->db,
@@ -445,6 +327,10 @@ da_store_new (const char  *path,
   if (alone && !recover_streaming (self, error))
     return NULL;
 
+  /* Whatever an earlier run finished but did not index yet. */
+  if (!_da_store_index_pending (self, error))
+    return NULL;
+
   if (!share_lock (self, error))
     return NULL;
 
@@ -487,8 +373,8 @@ _da_store_release_reader (DaStore *self,
   _da_db_close (reader);
 }
 
-static gboolean
-check_changed (DaStore     *self,
+gboolean
+_da_store_check_changed (DaStore     *self,
                const char  *what,
                gint64       id,
                GError     **error)
@@ -546,7 +432,7 @@ da_store_rename_conversation (DaStore     *self,
   sqlite3_bind_text (stmt, 2, title ? title : "", -1, SQLITE_STATIC);
 
   return _da_db_step_done (self->db, stmt, error) &&
-         check_changed (self, "conversation", id, error);
+         _da_store_check_changed (self, "conversation", id, error);
 }
 
 gboolean
@@ -567,36 +453,7 @@ da_store_set_pinned (DaStore   *self,
   sqlite3_bind_int (stmt, 2, pinned ? 1 : 0);
 
   return _da_db_step_done (self->db, stmt, error) &&
-         check_changed (self, "conversation", id, error);
-}
-
-static void
-stop_watches_of_conversation (DaStore *self,
-                              gint64   conversation_id)
-{
-  GHashTableIter iter;
-  DaStreamWatch *watch;
-  g_autoptr(GPtrArray) doomed = g_ptr_array_new ();
-
-  if (g_hash_table_size (self->watches) == 0)
-    return;
-
-  g_hash_table_iter_init (&iter, self->watches);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&watch))
-    {
-      g_autoptr(DaStmt) stmt = _da_db_prepare (self->db,
-        "SELECT 1 FROM messages WHERE id = ?1 AND conversation_id = ?2", NULL);
-
-      if (stmt == NULL)
-        continue;
-      sqlite3_bind_int64 (stmt, 1, watch->id);
-      sqlite3_bind_int64 (stmt, 2, conversation_id);
-      if (sqlite3_step (stmt) == SQLITE_ROW || conversation_id < 0)
-        g_ptr_array_add (doomed, watch);
-    }
-
-  for (guint i = 0; i < doomed->len; i++)
-    watch_stop (g_ptr_array_index (doomed, i));
+         _da_store_check_changed (self, "conversation", id, error);
 }
 
 gboolean
@@ -613,11 +470,11 @@ da_store_delete_conversation (DaStore  *self,
     return FALSE;
 
   /* A reply still streaming into it has nowhere to go. */
-  stop_watches_of_conversation (self, id);
+  _da_store_stop_watches (self, id);
 
   sqlite3_bind_int64 (stmt, 1, id);
   return _da_db_step_done (self->db, stmt, error) &&
-         check_changed (self, "conversation", id, error);
+         _da_store_check_changed (self, "conversation", id, error);
 }
 
 /**
@@ -632,7 +489,7 @@ da_store_delete_all (DaStore  *self,
 {
   g_return_val_if_fail (DA_IS_STORE (self), FALSE);
 
-  stop_watches_of_conversation (self, -1);
+  _da_store_stop_watches (self, -1);
 
   if (!_da_db_exec (self->db,
                     "BEGIN IMMEDIATE;"
@@ -737,160 +594,6 @@ da_store_get_conversation (DaStore  *self,
   g_return_val_if_fail (DA_IS_STORE (self), NULL);
 
   return _da_db_get_conversation (self->db, id, error);
-}
-
-static void
-bind_message (DaStmt    *stmt,
-              DaMessage *message,
-              int        first,
-              char     **tool_calls_json)
-{
-  GPtrArray *tool_calls = da_message_get_tool_calls (message);
-
-  *tool_calls_json = tool_calls->len > 0 ? _da_store_tool_calls_to_json (tool_calls) : NULL;
-
-  sqlite3_bind_text (stmt, first, da_role_to_string (da_message_get_role (message)), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, first + 1, da_message_get_sender (message), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, first + 2, da_message_get_content (message), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, first + 3, da_message_state_to_string (da_message_get_state (message)), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, first + 4, *tool_calls_json, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, first + 5, da_message_get_tool_call_id (message), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, first + 6, da_message_get_prompt_tokens (message));
-  sqlite3_bind_int64 (stmt, first + 7, da_message_get_completion_tokens (message));
-  sqlite3_bind_text (stmt, first + 8, da_message_get_finish_reason (message), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, first + 9, da_message_get_error_message (message), -1, SQLITE_STATIC);
-}
-
-/**
- * da_store_add_message:
- *
- * Stores @message at the end of the conversation and sets its id. A
- * message that is still streaming is followed while it lives: its text is
- * written at most every 100 ms, and everything as soon as it stops
- * streaming.
- */
-gboolean
-da_store_add_message (DaStore    *self,
-                      gint64      conversation_id,
-                      DaMessage  *message,
-                      GError    **error)
-{
-  g_autoptr(DaStmt) stmt = NULL;
-  g_autofree char *tool_calls_json = NULL;
-  int rc;
-
-  g_return_val_if_fail (DA_IS_STORE (self), FALSE);
-  g_return_val_if_fail (DA_IS_MESSAGE (message), FALSE);
-
-  if (g_hash_table_contains (self->watches, message))
-    {
-      g_set_error (error, DA_STORE_ERROR, DA_STORE_ERROR_INVALID,
-                   "Message %" G_GINT64_FORMAT " is already being stored",
-                   da_message_get_id (message));
-      return FALSE;
-    }
-
-  stmt = _da_db_prepare (self->db,
-    "INSERT INTO messages (conversation_id, role, agent, content, state, tool_calls,"
-    " tool_call_id, prompt_tokens, completion_tokens, finish_reason, error_message,"
-    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, conversation_id);
-  bind_message (stmt, message, 2, &tool_calls_json);
-  sqlite3_bind_int64 (stmt, 12, da_message_get_created_at (message));
-  sqlite3_bind_int64 (stmt, 13, g_get_real_time ());
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-    {
-      g_set_error (error, DA_STORE_ERROR, DA_STORE_ERROR_NOT_FOUND,
-                   "There is no conversation with id %" G_GINT64_FORMAT, conversation_id);
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _da_db_set_error (self->db, rc, error, "Could not save the message");
-      return FALSE;
-    }
-
-  da_message_set_id (message, sqlite3_last_insert_rowid (self->db->handle));
-
-  if (da_message_get_state (message) == DA_MESSAGE_STATE_STREAMING)
-    watch_start (self, message);
-
-  return TRUE;
-}
-
-/**
- * da_store_update_message:
- *
- * Writes every field of a stored message now.
- */
-gboolean
-da_store_update_message (DaStore    *self,
-                         DaMessage  *message,
-                         GError    **error)
-{
-  g_autoptr(DaStmt) stmt = NULL;
-  g_autofree char *tool_calls_json = NULL;
-  DaStreamWatch *watch;
-  gint64 id;
-
-  g_return_val_if_fail (DA_IS_STORE (self), FALSE);
-  g_return_val_if_fail (DA_IS_MESSAGE (message), FALSE);
-
-  id = da_message_get_id (message);
-  if (id < 0)
-    {
-      g_set_error (error, DA_STORE_ERROR, DA_STORE_ERROR_INVALID,
-                   "The message has not been stored yet");
-      return FALSE;
-    }
-
-  stmt = _da_db_prepare (self->db, sql_update_message, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  bind_message (stmt, message, 2, &tool_calls_json);
-  sqlite3_bind_int64 (stmt, 12, g_get_real_time ());
-
-  watch = g_hash_table_lookup (self->watches, message);
-  if (watch != NULL)
-    {
-      watch->dirty = FALSE;
-      if (watch->timeout != NULL)
-        {
-          g_source_destroy (watch->timeout);
-          g_clear_pointer (&watch->timeout, g_source_unref);
-        }
-      if (da_message_get_state (message) != DA_MESSAGE_STATE_STREAMING)
-        watch_stop (watch);
-    }
-
-  return _da_db_step_done (self->db, stmt, error) &&
-         check_changed (self, "message", id, error);
-}
-
-/**
- * da_store_flush:
- *
- * Writes the pending text of every streaming message now.
- */
-void
-da_store_flush (DaStore *self)
-{
-  GHashTableIter iter;
-  DaStreamWatch *watch;
-
-  g_return_if_fail (DA_IS_STORE (self));
-
-  g_hash_table_iter_init (&iter, self->watches);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&watch))
-    watch_flush (watch);
 }
 
 gboolean

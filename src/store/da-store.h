@@ -12,6 +12,14 @@
 
 G_BEGIN_DECLS
 
+/* DaStore: the history database (one SQLite file in WAL mode, beside it
+ * PATH.lock, which every open store holds shared). Use a store from the
+ * thread that created it; _async functions run in worker threads on
+ * read-only connections of their own, and checkpoints run in a worker
+ * thread too, so no call waits for an fsync. Finished messages are written
+ * in their own transaction at once and reach the full-text index within
+ * 250 ms; da_store_search() and da_store_flush() index them first. */
+
 #define DA_TYPE_STORE (da_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (DaStore, da_store, DA, STORE, GObject)

@@ -456,6 +456,34 @@ test_stream_tools (void)
 }
 
 static void
+test_stream_tools_no_index (void)
+{
+  g_autoptr(DaMessage) reply = da_message_new_streaming ("a");
+  g_autoptr(GError) error = NULL;
+  Seen seen = { g_string_new (NULL), g_string_new (NULL), 0, 0 };
+  GPtrArray *calls;
+  DaToolCall *call;
+
+  g_assert_true (decode_fixture ("openai-tools-no-index.sse", 100, reply, &seen, &error));
+  g_assert_no_error (error);
+  calls = da_message_get_tool_calls (reply);
+  g_assert_cmpuint (calls->len, ==, 3);
+  call = g_ptr_array_index (calls, 0);
+  g_assert_cmpstr (call->id, ==, "call_one");
+  g_assert_cmpstr (call->arguments, ==, "{\"path\":\"a\"}");
+  call = g_ptr_array_index (calls, 1);
+  g_assert_cmpstr (call->id, ==, "call_two");
+  g_assert_cmpstr (call->arguments, ==, "{\"path\":\"b\"}");
+  call = g_ptr_array_index (calls, 2);
+  g_assert_cmpstr (call->id, ==, "call_2");
+  g_assert_cmpstr (call->name, ==, "list_dir");
+  g_assert_cmpstr (call->arguments, ==, "{}");
+  g_assert_cmpstr (seen.tool_deltas->str, ==,
+                   "0:call_one:read_file:{\"path\":\"a\"}|1:call_two:read_file:{\"path\":\"b\"}|2::list_dir:{}|");
+  seen_clear (&seen);
+}
+
+static void
 test_stream_error_payload (void)
 {
   g_autoptr(DaMessage) reply = da_message_new_streaming ("a");
@@ -740,6 +768,7 @@ main (int   argc,
   g_test_add_func ("/llm/chunk/invalid", test_chunk_invalid);
   g_test_add_func ("/llm/stream/text", test_stream_text);
   g_test_add_func ("/llm/stream/tools", test_stream_tools);
+  g_test_add_func ("/llm/stream/tools-no-index", test_stream_tools_no_index);
   g_test_add_func ("/llm/stream/error-payload", test_stream_error_payload);
   g_test_add_func ("/llm/stream/cut", test_stream_cut);
   g_test_add_func ("/llm/stream/payload-codes", test_stream_payload_codes);

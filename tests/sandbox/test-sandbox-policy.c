@@ -124,7 +124,27 @@ static const struct {
   { "invalid-truncated.json", "$:" },
   { "invalid-cwd.json", "cwd: must be an absolute path" },
   { "invalid-not-array.json", "fs.read: must be an array" },
+  { "invalid-duplicate-key.json", "duplicate key" },
+  { "invalid-trailing-comma.json", "invalid JSON" },
+  { "invalid-comment.json", "trailing data" },
+  { "invalid-deep.json", "nested too deeply" },
+  { "invalid-nul-escape.json", "NUL in string" },
+  { "invalid-lone-surrogate.json", "unpaired surrogate" },
+  { "invalid-exponent.json", "resources.memory_mb: must be an integer" },
+  { "invalid-utf8.json", "not UTF-8" },
+  { "invalid-bignum.json", "resources.memory_mb: must be an integer" },
 };
+
+static void
+test_escapes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaSandboxPolicy) p = parse_fixture ("valid-escapes.json", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (p->cwd, ==, "/caf\xc3\xa9/\xf0\x9f\x98\x80");
+  g_assert_cmpstr (p->env_set[0], ==, "GREETING=tab\there \"quoted\" \\ /");
+}
 
 static void
 test_invalid (void)
@@ -189,6 +209,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/policy/moderate-proxy", test_moderate_proxy);
   g_test_add_func ("/sandbox/policy/defaults", test_defaults);
   g_test_add_func ("/sandbox/policy/minimal-root", test_minimal_root);
+  g_test_add_func ("/sandbox/policy/escapes", test_escapes);
   g_test_add_func ("/sandbox/policy/invalid", test_invalid);
   g_test_add_func ("/sandbox/policy/every-fixture", test_every_fixture_classified);
   g_test_add_func ("/sandbox/policy/nul", test_nul_and_size);

@@ -79,3 +79,17 @@ store_test_query_int (sqlite3    *db,
   sqlite3_finalize (stmt);
   return result;
 }
+
+/* The database and its full-text index agree with each other. */
+static inline void
+store_test_assert_intact (const char *path)
+{
+  sqlite3 *db = store_test_open_raw (path, FALSE);
+  char *integrity = store_test_query_text (db, "PRAGMA integrity_check");
+
+  g_assert_cmpstr (integrity, ==, "ok");
+  g_free (integrity);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}

@@ -30,6 +30,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->store);
+  store_test_assert_intact (fixture->path);
   store_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
@@ -137,6 +138,17 @@ test_conversations (Fixture       *fixture,
   g_clear_error (&error);
 }
 
+static guint
+search_count (Fixture    *fixture,
+              const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = da_store_search (fixture->store, query, 10, &error);
+
+  g_assert_no_error (error);
+  return hits->len;
+}
+
 static void
 test_messages_roundtrip (Fixture       *fixture,
                          gconstpointer  data)
@@ -214,6 +226,9 @@ test_messages_roundtrip (Fixture       *fixture,
   g_assert_cmpstr (da_message_get_content (m), ==, "retried and done");
   g_assert_cmpint (da_message_get_state (m), ==, DA_MESSAGE_STATE_COMPLETE);
   g_clear_pointer (&loaded, g_ptr_array_unref);
+  /* The index follows the new text. */
+  g_assert_cmpuint (search_count (fixture, "retried"), ==, 1);
+  g_assert_cmpuint (search_count (fixture, "half"), ==, 0);
 
   /* Unknown conversations and unsaved messages are refused. */
   g_assert_false (da_store_add_message (fixture->store, conversation + 100, user, &error));
@@ -258,17 +273,6 @@ stored_state (Fixture *fixture,
   g_autofree char *sql = g_strdup_printf ("SELECT state FROM messages WHERE id = %" G_GINT64_FORMAT, id);
 
   return raw_text (fixture, sql);
-}
-
-static guint
-search_count (Fixture    *fixture,
-              const char *query)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) hits = da_store_search (fixture->store, query, 10, &error);
-
-  g_assert_no_error (error);
-  return hits->len;
 }
 
 static void
@@ -490,6 +494,33 @@ test_streaming_conversation_deleted (Fixture       *fixture,
   g_assert_cmpint (raw_int (fixture, "SELECT count(*) FROM messages"), ==, 0);
 }
 
+/* Enough writes for checkpoints to run in the background meanwhile. */
+static void
+test_many (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autofree char *filler = g_strnfill (2000, 'x');
+  gint64 conversation;
+
+  conversation = da_store_create_conversation (fixture->store, "Many", NULL, &error);
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message%u %s", i, filler);
+      g_autoptr(DaMessage) message = da_message_new (DA_ROLE_USER, "user", text);
+
+      g_assert_true (da_store_add_message (fixture->store, conversation, message, &error));
+      g_assert_no_error (error);
+    }
+
+  loaded = da_store_load_messages (fixture->store, conversation, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 3000);
+  g_assert_true (g_str_has_prefix (da_message_get_content (g_ptr_array_index (loaded, 2999)), "message2999 x"));
+  g_assert_cmpuint (search_count (fixture, "message1234"), ==, 1);
+}
+
 static void
 test_usage (Fixture       *fixture,
             gconstpointer  data)
@@ -586,6 +617,7 @@ main (int   argc,
   ADD ("messages/streaming-store-closed", test_streaming_store_closed);
   ADD ("messages/streaming-second-store", test_streaming_second_store);
   ADD ("messages/streaming-conversation-deleted", test_streaming_conversation_deleted);
+  ADD ("messages/many", test_many);
   ADD ("usage", test_usage);
   ADD ("delete-all", test_delete_all);
 

@@ -71,6 +71,26 @@ test_open_empty (void)
   store_test_remove_dir (dir);
 }
 
+/* An existing empty file is a database without a schema yet. */
+static void
+test_open_zero_length (void)
+{
+  g_autofree char *dir = store_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "history.sqlite3", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaStore) store = NULL;
+
+  g_file_set_contents (path, "", 0, &error);
+  g_assert_no_error (error);
+
+  store = da_store_new (path, &error);
+  g_assert_no_error (error);
+  assert_schema_current (path);
+  g_clear_object (&store);
+
+  store_test_remove_dir (dir);
+}
+
 static void
 test_open_default_path (void)
 {
@@ -294,6 +314,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/open/empty", test_open_empty);
+  g_test_add_func ("/store/open/zero-length-file", test_open_zero_length);
   g_test_add_func ("/store/open/default-path", test_open_default_path);
   g_test_add_func ("/store/open/v1-unchanged", test_open_v1_unchanged);
   g_test_add_func ("/store/open/v1-data", test_open_v1_data);

@@ -58,7 +58,10 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  g_autofree char *path = g_build_filename (fixture->dir, "history.sqlite3", NULL);
+
   g_clear_object (&fixture->store);
+  store_test_assert_intact (path);
   store_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
@@ -183,6 +186,50 @@ test_search_limit (Fixture       *fixture,
 
   g_assert_no_error (error);
   g_assert_cmpuint (hits->len, ==, 2);
+}
+
+/* With more matches than the ranking window, the newest ones are ranked. */
+static void
+test_search_window (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  gint64 conversation = da_store_create_conversation (fixture->store, "Window", NULL, &error);
+  gint64 oldest = -1, newest = -1;
+
+  for (guint i = 0; i < 2100; i++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(DaMessage) message = NULL;
+
+      /* The oldest says it most often and would win on bm25 alone. */
+      if (i == 0)
+        text = g_strdup ("window window window window pane");
+      else if (i == 2099)
+        text = g_strdup ("window window filler words here");
+      else
+        text = g_strdup_printf ("window and some filler number%u", i);
+      message = da_message_new (DA_ROLE_USER, "user", text);
+      g_assert_true (da_store_add_message (fixture->store, conversation, message, &error));
+      if (i == 0)
+        oldest = da_message_get_id (message);
+      newest = da_message_get_id (message);
+    }
+
+  hits = da_store_search (fixture->store, "window", 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 5);
+  g_assert_cmpint (((DaSearchHit *)g_ptr_array_index (hits, 0))->message_id, ==, newest);
+  for (guint i = 0; i < hits->len; i++)
+    g_assert_cmpint (((DaSearchHit *)g_ptr_array_index (hits, i))->message_id, !=, oldest);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* A query only the old message matches still finds it. */
+  hits = da_store_search (fixture->store, "window pane", 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpint (((DaSearchHit *)g_ptr_array_index (hits, 0))->message_id, ==, oldest);
 }
 
 static void
@@ -325,6 +372,7 @@ main (int   argc,
   ADD ("search/phrases-and-prefix", test_search_phrases_and_prefix);
   ADD ("search/never-fails", test_search_never_fails);
   ADD ("search/limit", test_search_limit);
+  ADD ("search/recent-window", test_search_window);
   ADD ("search/async", test_search_async);
   ADD ("load/async", test_load_async);
   ADD ("export", test_export);

@@ -21,6 +21,10 @@
  *   endless                     a word every 20 ms until the client leaves
  *   slow                        ten words, one every 200 ms
  *   instant                     one short reply in a single write (benchmarks)
+ *   selector:A|B|C              a speaker selector's answers: A to a request
+ *                               with no assistant message, B to one with one
+ *                               (a retry after feedback), …; the last repeats
+ *   handoff:NAME                a transfer_to_NAME tool call (swarm handoffs)
  *
  * Usage: da-openai-test-server [--port N] [--require-key KEY]
  * Prints the port on stdout when listening; exits when stdin closes.
@@ -440,6 +444,38 @@ handle_chat (SoupServerMessage *msg)
       for (guint i = 0; i < G_N_ELEMENTS (frags); i++)
         append_event (sse, frags[i]);
       append_finish_and_usage (sse, model, "tool_calls", prompt_tokens, 24);
+    }
+  else if (g_str_has_prefix (model, "selector:"))
+    {
+      g_auto(GStrv) answers = g_strsplit (model + strlen ("selector:"), "|", -1);
+      JsonArray *messages = json_object_has_member (request, "messages")
+                              ? json_object_get_array_member (request, "messages") : NULL;
+      guint n_assistant = 0;
+      guint n_answers = g_strv_length (answers);
+
+      for (guint i = 0; messages != NULL && i < json_array_get_length (messages); i++)
+        {
+          JsonObject *m = json_array_get_object_element (messages, i);
+
+          if (g_strcmp0 (json_object_get_string_member_with_default (m, "role", ""), "assistant") == 0)
+            n_assistant++;
+        }
+      append_text_events (sse, model, n_answers > 0 ? answers[MIN (n_assistant, n_answers - 1)] : "");
+      append_finish_and_usage (sse, model, "stop", prompt_tokens, 1);
+    }
+  else if (g_str_has_prefix (model, "handoff:"))
+    {
+      g_autofree char *frag = NULL;
+      g_autofree char *escaped = g_strescape (model + strlen ("handoff:"), NULL);
+
+      frag = g_strdup_printf ("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                              "\"model\":\"handoff\",\"choices\":[{\"index\":0,\"delta\":{\"role\":"
+                              "\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":"
+                              "\"call_handoff\",\"type\":\"function\",\"function\":{\"name\":"
+                              "\"transfer_to_%s\",\"arguments\":\"{}\"}}]},\"finish_reason\":null}]}",
+                              escaped);
+      append_event (sse, frag);
+      append_finish_and_usage (sse, model, "tool_calls", prompt_tokens, 5);
     }
   else if (g_str_equal (model, "markdown"))
     {

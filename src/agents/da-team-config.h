@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "da-agent.h"
+#include "da-conversable-agent.h"
+#include "da-provider.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DA_AGENT_KIND_ASSISTANT,
+  DA_AGENT_KIND_USER_PROXY,
+  DA_AGENT_KIND_CONVERSABLE,
+} DaAgentKind;
+
+typedef enum
+{
+  DA_TEAM_KIND_DIRECT,
+  DA_TEAM_KIND_ROUND_ROBIN,
+  DA_TEAM_KIND_RANDOM,
+  DA_TEAM_KIND_MANUAL,
+  DA_TEAM_KIND_SELECTOR,
+  DA_TEAM_KIND_SWARM,
+  DA_TEAM_KIND_GRAPH,
+} DaTeamKind;
+
+typedef enum
+{
+  DA_TERMINATION_TEXT_MENTION,
+  DA_TERMINATION_MAX_MESSAGES,
+  DA_TERMINATION_TOKEN_USAGE,
+  DA_TERMINATION_TIMEOUT,
+  DA_TERMINATION_SOURCE_MATCH,
+  DA_TERMINATION_HANDOFF,
+  DA_TERMINATION_EXTERNAL,
+  DA_TERMINATION_ANY,
+  DA_TERMINATION_ALL,
+} DaTerminationKind;
+
+/**
+ * DaProviderConfig:
+ * @kind: "openai", "anthropic", "gemini" or "ollama"
+ * @base_url: (nullable): an http(s) URL; %NULL for the kind's default
+ * @model: (nullable): the model; %NULL for the provider's default
+ * @api_key_env: (nullable): the variable holding the key; %NULL means
+ *   the keyring entry for @kind and @base_url
+ * @temperature: 0 to 2, or negative for the server's default
+ * @max_tokens: completion tokens per reply, 0 for the server's default
+ * @timeout: request timeout in seconds, 0 for the provider's default
+ * @max_retries: retries, or -1 for the provider's default
+ *
+ * The "provider" object of an agent in a team file.
+ */
+typedef struct
+{
+  char   *kind;
+  char   *base_url;
+  char   *model;
+  char   *api_key_env;
+  double  temperature;
+  gint64  max_tokens;
+  guint   timeout;
+  gint    max_retries;
+} DaProviderConfig;
+
+/**
+ * DaAgentConfig:
+ * @name: unique within the team
+ * @kind: the agent class
+ * @description: (nullable): %NULL keeps the class default
+ * @system_message: (nullable): %NULL keeps the class default
+ * @default_auto_reply: (nullable): %NULL keeps the class default
+ * @has_human_input: whether @human_input was given
+ * @human_input: the human input mode, when @has_human_input
+ * @max_consecutive_auto_reply: -1 for the default (100)
+ * @termination_mode: how termination messages are recognised
+ * @termination_pattern: the pattern ("TERMINATE" unless given); a regex
+ *   has been compiled once to check it
+ * @context_max_tokens: token budget of the context, 0 for none
+ * @provider: (nullable): the provider; %NULL for an agent that answers
+ *   with its default auto reply
+ * @tools: (array zero-terminated=1): tool names, possibly empty
+ * @permissions: (nullable): the "permissions" object as written, for the
+ *   security layer
+ *
+ * One entry of "agents" in a team file.
+ */
+typedef struct
+{
+  char              *name;
+  DaAgentKind        kind;
+  char              *description;
+  char              *system_message;
+  char              *default_auto_reply;
+  gboolean           has_human_input;
+  DaHumanInputMode   human_input;
+  gint64             max_consecutive_auto_reply;
+  DaTerminationMode  termination_mode;
+  char              *termination_pattern;
+  gint64             context_max_tokens;
+  DaProviderConfig  *provider;
+  GStrv              tools;
+  JsonNode          *permissions;
+} DaAgentConfig;
+
+typedef struct _DaTerminationConfig DaTerminationConfig;
+
+/**
+ * DaTerminationConfig:
+ * @kind: the condition
+ * @text: text_mention: the text; handoff: the target
+ * @sources: (nullable): text_mention: the agents whose messages count
+ *   (%NULL: all); source_match: the agents
+ * @max_messages: max_messages
+ * @max_total_tokens: token_usage, 0 when not limited
+ * @max_prompt_tokens: token_usage, 0 when not limited
+ * @max_completion_tokens: token_usage, 0 when not limited
+ * @timeout_seconds: timeout
+ * @children: (element-type DaTerminationConfig) (nullable): any, all
+ *
+ * A termination condition of a team, AutoGen's TerminationCondition.
+ * In a file each condition is an object with a single key, for example
+ * `{ "any": [ { "text_mention": "TERMINATE" }, { "max_messages": 10 } ] }`.
+ */
+struct _DaTerminationConfig
+{
+  DaTerminationKind  kind;
+  char              *text;
+  GStrv              sources;
+  gint64             max_messages;
+  gint64             max_total_tokens;
+  gint64             max_prompt_tokens;
+  gint64             max_completion_tokens;
+  double             timeout_seconds;
+  GPtrArray         *children;
+};
+
+/**
+ * DaTeamConfig:
+ * @name: the team name
+ * @description: (nullable): what the team is for
+ * @agents: (element-type DaAgentConfig): the agents, in file order
+ * @team_kind: how the next speaker is chosen
+ * @max_round: the most messages of a group chat, 0 when not given
+ * @max_turns: the most exchanges of a direct chat, 0 when not given
+ * @termination: (nullable): when the team stops
+ * @transitions: (nullable): agent name → (array zero-terminated=1)
+ *   names of the agents that may speak next
+ *
+ * A parsed, validated team file. Reference counted; read-only once
+ * parsed.
+ */
+typedef struct
+{
+  char                *name;
+  char                *description;
+  GPtrArray           *agents;
+  DaTeamKind           team_kind;
+  gint64               max_round;
+  gint64               max_turns;
+  DaTerminationConfig *termination;
+  GHashTable          *transitions;
+} DaTeamConfig;
+
+/**
+ * DaProviderResolver:
+ * @provider: the provider configuration
+ * @agent: the agent that uses it
+ * @user_data: the data given to da_team_config_create_agents()
+ * @error: return location for an error
+ *
+ * Turns a provider configuration into a provider; this is where a
+ * caller looks up the key (keyring or @provider->api_key_env).
+ *
+ * Returns: (transfer full): the provider, or %NULL with @error set
+ */
+typedef DaProvider *(*DaProviderResolver) (const DaProviderConfig  *provider,
+                                           const DaAgentConfig     *agent,
+                                           gpointer                 user_data,
+                                           GError                 **error);
+
+#define DA_TYPE_TEAM_CONFIG (da_team_config_get_type ())
+
+GType                 da_team_config_get_type           (void) G_GNUC_CONST;
+DaTeamConfig         *da_team_config_new_from_data      (const char           *data,
+                                                         gssize                len,
+                                                         GError              **error);
+DaTeamConfig         *da_team_config_new_from_file      (const char           *path,
+                                                         GError              **error);
+void                  da_team_config_load_async         (GFile                *file,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+DaTeamConfig         *da_team_config_load_finish        (GAsyncResult         *result,
+                                                         GError              **error);
+DaTeamConfig         *da_team_config_ref                (DaTeamConfig         *self);
+void                  da_team_config_unref              (DaTeamConfig         *self);
+const DaAgentConfig  *da_team_config_get_agent          (DaTeamConfig         *self,
+                                                         const char           *name);
+const char * const   *da_team_config_get_transitions    (DaTeamConfig         *self,
+                                                         const char           *from);
+GPtrArray            *da_team_config_create_agents      (DaTeamConfig         *self,
+                                                         DaProviderResolver    resolver,
+                                                         gpointer              user_data,
+                                                         GError              **error);
+gboolean              da_team_pick_direct_pair          (GPtrArray            *agents,
+                                                         DaAgent             **initiator,
+                                                         DaAgent             **recipient,
+                                                         GError              **error);
+
+const char           *da_agent_kind_to_string           (DaAgentKind           kind);
+const char           *da_team_kind_to_string            (DaTeamKind            kind);
+const char           *da_termination_kind_to_string     (DaTerminationKind     kind);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DaTeamConfig, da_team_config_unref)
+
+G_END_DECLS

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "da-app"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "da-markdown-view.h"
+#include "da-message-row.h"
+
+struct _DaMessageRow
+{
+  GtkWidget       parent_instance;
+
+  DaMessage      *message;
+  GSignalGroup   *signals;
+
+  AdwAvatar      *avatar;
+  GtkLabel       *sender_label;
+  GtkLabel       *role_label;
+  GtkSpinner     *spinner;
+  GtkLabel       *state_label;
+  GtkWidget      *bubble;
+  DaMarkdownView *markdown;
+  GtkLabel       *error_label;
+  GtkLabel       *usage_label;
+  GtkWidget      *retry_button;
+};
+
+enum {
+  PROP_0,
+  PROP_MESSAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (DaMessageRow, da_message_row, GTK_TYPE_WIDGET)
+
+static const char *role_classes[] = { "system", "user", "assistant", "tool" };
+
+static void
+update_content (DaMessageRow *self)
+{
+  da_markdown_view_set_text (self->markdown,
+                             self->message ? da_message_get_content (self->message) : "");
+}
+
+static void
+update_state (DaMessageRow *self)
+{
+  DaMessageState state = self->message ? da_message_get_state (self->message)
+                                       : DA_MESSAGE_STATE_COMPLETE;
+  const char *error_message = self->message ? da_message_get_error_message (self->message) : NULL;
+  gboolean streaming = (state == DA_MESSAGE_STATE_STREAMING);
+  gboolean failed = (state == DA_MESSAGE_STATE_ERROR || state == DA_MESSAGE_STATE_INCOMPLETE);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), streaming);
+  gtk_spinner_set_spinning (self->spinner, streaming);
+
+  if (state == DA_MESSAGE_STATE_ERROR)
+    gtk_label_set_label (self->state_label, _("Failed"));
+  else if (state == DA_MESSAGE_STATE_INCOMPLETE)
+    gtk_label_set_label (self->state_label, _("Incomplete"));
+  gtk_widget_set_visible (GTK_WIDGET (self->state_label), failed);
+
+  gtk_label_set_label (self->error_label, error_message ? error_message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && error_message && *error_message);
+  gtk_widget_set_visible (self->retry_button, failed);
+
+  if (failed)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "failed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "failed");
+
+  /* A finished message is drawn in full now, not on the next frame. */
+  if (!streaming)
+    da_markdown_view_flush (self->markdown);
+}
+
+static void
+update_usage (DaMessageRow *self)
+{
+  gint64 prompt = self->message ? da_message_get_prompt_tokens (self->message) : 0;
+  gint64 completion = self->message ? da_message_get_completion_tokens (self->message) : 0;
+
+  if (prompt > 0 || completion > 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("%" G_GINT64_FORMAT " tokens in, %" G_GINT64_FORMAT " out"),
+                                               prompt, completion);
+
+      gtk_label_set_label (self->usage_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->usage_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->usage_label), FALSE);
+}
+
+static void
+update_identity (DaMessageRow *self)
+{
+  DaRole role = self->message ? da_message_get_role (self->message) : DA_ROLE_USER;
+  const char *sender = self->message ? da_message_get_sender (self->message) : NULL;
+  const char *role_text = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (role_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), role_classes[i]);
+  if ((guint) role < G_N_ELEMENTS (role_classes))
+    gtk_widget_add_css_class (GTK_WIDGET (self), role_classes[role]);
+
+  switch (role)
+    {
+    case DA_ROLE_USER:
+      if (sender == NULL || *sender == '\0')
+        sender = _("You");
+      adw_avatar_set_icon_name (self->avatar, "avatar-default-symbolic");
+      break;
+
+    case DA_ROLE_ASSISTANT:
+      role_text = _("Agent");
+      adw_avatar_set_icon_name (self->avatar, NULL);
+      break;
+
+    case DA_ROLE_TOOL:
+      role_text = _("Tool result");
+      adw_avatar_set_icon_name (self->avatar, "applications-utilities-symbolic");
+      break;
+
+    case DA_ROLE_SYSTEM:
+    default:
+      role_text = _("System");
+      adw_avatar_set_icon_name (self->avatar, "emblem-system-symbolic");
+      break;
+    }
+
+  if (sender == NULL || *sender == '\0')
+    sender = role_text;
+
+  gtk_label_set_label (self->sender_label, sender);
+  adw_avatar_set_text (self->avatar, sender);
+  adw_avatar_set_show_initials (self->avatar, role == DA_ROLE_ASSISTANT);
+  gtk_label_set_label (self->role_label, role_text ? role_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->role_label),
+                          role_text != NULL && g_strcmp0 (role_text, sender) != 0);
+}
+
+static void
+da_message_row_dispose (GObject *object)
+{
+  DaMessageRow *self = DA_MESSAGE_ROW (object);
+  GtkWidget *child;
+
+  if (self->signals != NULL)
+    g_signal_group_set_target (self->signals, NULL);
+  g_clear_object (&self->signals);
+  g_clear_object (&self->message);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DA_TYPE_MESSAGE_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (da_message_row_parent_class)->dispose (object);
+}
+
+static void
+da_message_row_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  DaMessageRow *self = DA_MESSAGE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MESSAGE:
+      g_value_set_object (value, self->message);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+da_message_row_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  DaMessageRow *self = DA_MESSAGE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MESSAGE:
+      da_message_row_set_message (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+da_message_row_class_init (DaMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = da_message_row_dispose;
+  object_class->get_property = da_message_row_get_property;
+  object_class->set_property = da_message_row_set_property;
+
+  properties[PROP_MESSAGE] =
+    g_param_spec_object ("message", NULL, NULL, DA_TYPE_MESSAGE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (DA_TYPE_MARKDOWN_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/denoagents/DenoAgents/ui/da-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, avatar);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, sender_label);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, role_label);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, bubble);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, markdown);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, usage_label);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, retry_button);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+da_message_row_init (DaMessageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->signals = g_signal_group_new (DA_TYPE_MESSAGE);
+  g_signal_group_connect_swapped (self->signals, "notify::content", G_CALLBACK (update_content), self);
+  g_signal_group_connect_swapped (self->signals, "notify::state", G_CALLBACK (update_state), self);
+  g_signal_group_connect_swapped (self->signals, "notify::error-message", G_CALLBACK (update_state), self);
+  g_signal_group_connect_swapped (self->signals, "notify::prompt-tokens", G_CALLBACK (update_usage), self);
+  g_signal_group_connect_swapped (self->signals, "notify::completion-tokens", G_CALLBACK (update_usage), self);
+  g_signal_group_connect_swapped (self->signals, "notify::sender", G_CALLBACK (update_identity), self);
+}
+
+GtkWidget *
+da_message_row_new (void)
+{
+  return g_object_new (DA_TYPE_MESSAGE_ROW, NULL);
+}
+
+DaMessage *
+da_message_row_get_message (DaMessageRow *self)
+{
+  g_return_val_if_fail (DA_IS_MESSAGE_ROW (self), NULL);
+
+  return self->message;
+}
+
+void
+da_message_row_set_message (DaMessageRow *self,
+                            DaMessage    *message)
+{
+  g_return_if_fail (DA_IS_MESSAGE_ROW (self));
+  g_return_if_fail (message == NULL || DA_IS_MESSAGE (message));
+
+  if (!g_set_object (&self->message, message))
+    return;
+
+  g_signal_group_set_target (self->signals, message);
+  update_identity (self);
+  update_content (self);
+  update_state (self);
+  update_usage (self);
+  /* A recycled row shows its new message at once. */
+  da_markdown_view_flush (self->markdown);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+}

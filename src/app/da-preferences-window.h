@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "da-application.h"
+
+G_BEGIN_DECLS
+
+#define DA_TYPE_PREFERENCES_WINDOW (da_preferences_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (DaPreferencesWindow, da_preferences_window, DA, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+GtkWidget *da_preferences_window_new (DaApplication *application);
+
+G_END_DECLS

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "da-application.h"
+#include "da-chat-view.h"
+#include "da-code-block.h"
+#include "da-markdown-view.h"
+#include "da-message-row.h"
+#include "da-message.h"
+#include "da-test-util.h"
+
+static const char *reply_text =
+  "## A plan\n\n"
+  "Here is **what** to do, with a [link](https://example.org/):\n\n"
+  "1. Read the file\n2. Count the lines\n\n"
+  "```python\nwith open('notes.txt') as f:\n    print(sum(1 for _ in f))\n```\n\n"
+  "| Step | Time |\n|------|-----:|\n| read | 1 s |\n| count | 2 s |\n\n"
+  "> Done when the number is printed.\n";
+
+typedef struct
+{
+  GtkWindow  *window;
+  DaChatView *view;
+  GListStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f)
+{
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 760, 900);
+  f->view = DA_CHAT_VIEW (da_chat_view_new ());
+  f->store = g_list_store_new (DA_TYPE_MESSAGE);
+  da_chat_view_set_model (f->view, G_LIST_MODEL (f->store));
+  gtk_window_set_child (f->window, GTK_WIDGET (f->view));
+  gtk_window_present (f->window);
+  da_test_wait_drawn (GTK_WIDGET (f->window));
+}
+
+static void
+fixture_tear_down (Fixture *f)
+{
+  gtk_window_destroy (f->window);
+  g_object_unref (f->store);
+}
+
+static DaMessageRow *
+find_row_for (GtkWidget *root,
+              DaMessage *message)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      DaMessageRow *row;
+
+      if (DA_IS_MESSAGE_ROW (child) && da_message_row_get_message (DA_MESSAGE_ROW (child)) == message)
+        return DA_MESSAGE_ROW (child);
+
+      if ((row = find_row_for (child, message)) != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  DaMessage  *message;
+  const char *text;
+  gsize       offset;
+  guint       deltas;
+} Streamer;
+
+static gboolean
+stream_step_cb (gpointer data)
+{
+  Streamer *s = data;
+  gsize len = strlen (s->text);
+  gsize step = MIN ((gsize) 7, len - s->offset);
+
+  da_message_append_text (s->message, s->text + s->offset, step);
+  s->offset += step;
+  s->deltas++;
+
+  if (s->offset >= len)
+    {
+      da_message_set_usage (s->message, 120, 80);
+      da_message_set_state (s->message, DA_MESSAGE_STATE_COMPLETE);
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+message_complete (gpointer data)
+{
+  return da_message_get_state (DA_MESSAGE (data)) == DA_MESSAGE_STATE_COMPLETE;
+}
+
+static void
+test_streaming (void)
+{
+  Fixture f;
+  g_autoptr(DaMessage) user = da_message_new (DA_ROLE_USER, NULL, "How many lines are in notes.txt?");
+  g_autoptr(DaMessage) reply = da_message_new_streaming ("planner");
+  Streamer s = { reply, reply_text, 0, 0 };
+  DaMessageRow *row;
+  DaMarkdownView *markdown;
+  GtkWidget *code;
+  g_autofree char *code_text = NULL;
+
+  fixture_set_up (&f);
+  g_list_store_append (f.store, user);
+  g_list_store_append (f.store, reply);
+  da_chat_view_set_busy (f.view, TRUE);
+
+  /* Deltas arrive faster than frames; the view renders once per frame. */
+  g_timeout_add (2, stream_step_cb, &s);
+  g_assert_true (da_test_wait_for (message_complete, reply, 10000));
+  da_chat_view_set_busy (f.view, FALSE);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+
+  row = find_row_for (GTK_WIDGET (f.view), reply);
+  g_assert_nonnull (row);
+  markdown = DA_MARKDOWN_VIEW (da_test_find_widget (GTK_WIDGET (row), DA_TYPE_MARKDOWN_VIEW, NULL));
+  g_assert_cmpstr (da_markdown_view_get_text (markdown), ==, reply_text);
+  g_assert_cmpuint (da_markdown_view_get_n_renders (markdown), >=, 1);
+  g_assert_cmpuint (da_markdown_view_get_n_renders (markdown), <=, s.deltas);
+  g_test_message ("%u deltas, %u renders", s.deltas, da_markdown_view_get_n_renders (markdown));
+
+  /* The code block is highlighted source with a working copy button. */
+  code = da_test_find_widget (GTK_WIDGET (markdown), DA_TYPE_CODE_BLOCK, NULL);
+  g_assert_nonnull (code);
+  g_assert_cmpstr (da_code_block_get_language (DA_CODE_BLOCK (code)), ==, "python");
+  code_text = da_code_block_get_code (DA_CODE_BLOCK (code));
+  g_assert_cmpstr (code_text, ==, "with open('notes.txt') as f:\n    print(sum(1 for _ in f))");
+  g_assert_true (gtk_widget_activate_action (code, "code.copy", NULL));
+
+  g_free (da_test_screenshot (GTK_WIDGET (f.window), "chat-view-streamed"));
+  fixture_tear_down (&f);
+}
+
+static void
+set_true_cb (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
+test_failed_reply_offers_retry (void)
+{
+  Fixture f;
+  g_autoptr(DaMessage) reply = da_message_new_streaming ("planner");
+  GtkWidget *row, *retry = NULL;
+  gboolean retried = FALSE;
+
+  fixture_set_up (&f);
+  da_message_append_text (reply, "The first half of an ans", -1);
+  da_message_set_error_message (reply, "connection closed before the reply was complete");
+  da_message_set_state (reply, DA_MESSAGE_STATE_ERROR);
+  g_list_store_append (f.store, reply);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+
+  row = GTK_WIDGET (find_row_for (GTK_WIDGET (f.view), reply));
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_has_css_class (row, "failed"));
+  for (GtkWidget *w = da_test_find_widget (row, GTK_TYPE_BUTTON, NULL); w != NULL; w = NULL)
+    retry = w;
+  g_assert_nonnull (retry);
+  g_assert_true (gtk_widget_get_visible (retry));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (retry)), ==, "chat.retry");
+
+  g_signal_connect_swapped (f.view, "retry", G_CALLBACK (set_true_cb), &retried);
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_true (retried);
+
+  g_free (da_test_screenshot (GTK_WIDGET (f.window), "chat-view-failed"));
+  fixture_tear_down (&f);
+}
+
+static gboolean
+press_key (GtkWidget       *widget,
+           guint            keyval,
+           GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+    }
+
+  return handled;
+}
+
+static void
+record_send_cb (GtkWidget  *view,
+                const char *text,
+                GPtrArray  *sent)
+{
+  g_ptr_array_add (sent, g_strdup (text));
+}
+
+static void
+test_composer (void)
+{
+  Fixture f;
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *composer;
+  g_autofree char *draft = NULL;
+
+  fixture_set_up (&f);
+  g_signal_connect (f.view, "send", G_CALLBACK (record_send_cb), sent);
+  composer = da_chat_view_get_composer (f.view);
+
+  /* Enter on an empty composer sends nothing. */
+  g_assert_true (press_key (composer, GDK_KEY_Return, 0));
+  g_assert_cmpuint (sent->len, ==, 0);
+
+  /* Shift+Enter is left to the text view (a new line); Enter sends. */
+  da_chat_view_set_draft (f.view, "first line");
+  g_assert_false (press_key (composer, GDK_KEY_Return, GDK_SHIFT_MASK));
+  g_assert_true (press_key (composer, GDK_KEY_Return, 0));
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (sent, 0), ==, "first line");
+  draft = da_chat_view_get_draft (f.view);
+  g_assert_cmpstr (draft, ==, "");
+
+  /* While a reply streams, Enter does not send and Stop is offered. */
+  da_chat_view_set_busy (f.view, TRUE);
+  da_chat_view_set_draft (f.view, "second");
+  press_key (composer, GDK_KEY_Return, 0);
+  g_assert_cmpuint (sent->len, ==, 1);
+  da_chat_view_set_busy (f.view, FALSE);
+
+  /* Without a provider the composer is disabled and says why. */
+  da_chat_view_set_needs_setup (f.view, "Add a provider to start chatting.");
+  g_assert_false (gtk_widget_get_sensitive (composer));
+  press_key (composer, GDK_KEY_Return, 0);
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_free (da_test_screenshot (GTK_WIDGET (f.window), "chat-view-needs-setup"));
+  da_chat_view_set_needs_setup (f.view, NULL);
+  g_assert_true (gtk_widget_get_sensitive (composer));
+
+  fixture_tear_down (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(DaApplication) app = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* The widgets' templates and style come from the application's resources. */
+  app = da_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+
+  g_test_add_func ("/app/chat-view/streaming", test_streaming);
+  g_test_add_func ("/app/chat-view/failed-reply-offers-retry", test_failed_reply_offers_retry);
+  g_test_add_func ("/app/chat-view/composer", test_composer);
+
+  return g_test_run ();
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ptrace and process_vm_readv against a child, the parent and the host. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+int
+main (int argc, char *argv[])
+{
+  pid_t child, host;
+  char local[16], remote_buf[16] = "x";
+  struct iovec l = { local, sizeof local }, r = { remote_buf, sizeof remote_buf };
+
+  probe_usage (argc, 1, "probe-ptrace HOST_PID");
+  host = (pid_t) atoi (argv[1]);
+
+  child = fork ();
+  if (child == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  EXPECT_FAIL (ptrace (PTRACE_ATTACH, child, NULL, NULL), "PTRACE_ATTACH child");
+  EXPECT_FAIL (ptrace (PTRACE_SEIZE, child, NULL, NULL), "PTRACE_SEIZE child");
+  EXPECT_FAIL (process_vm_readv (child, &l, 1, &r, 1, 0), "process_vm_readv child");
+  EXPECT_FAIL (ptrace (PTRACE_ATTACH, getppid (), NULL, NULL), "PTRACE_ATTACH parent");
+  EXPECT_FAIL (ptrace (PTRACE_ATTACH, host, NULL, NULL), "PTRACE_ATTACH host process");
+  EXPECT_FAIL (process_vm_readv (host, &l, 1, &r, 1, 0), "process_vm_readv host process");
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
+
+  child = fork ();
+  if (child == 0)
+    {
+      if (ptrace (PTRACE_TRACEME, 0, NULL, NULL) == 0)
+        _exit (10);
+      _exit (11);
+    }
+  {
+    int status = 0;
+
+    waitpid (child, &status, 0);
+    if (WIFEXITED (status) && WEXITSTATUS (status) == 10)
+      ESCAPED ("PTRACE_TRACEME");
+    else
+      BLOCKED ("PTRACE_TRACEME");
+  }
+  return probe_done ();
+}
