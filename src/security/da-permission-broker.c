@@ -686,9 +686,12 @@ waiter_cancelled_cb (GCancellable *cancellable,
 {
   GTask *task = user_data;
 
-  /* May run in another thread; the pending table is the main loop's. */
-  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
-                              cancelled_idle_cb, g_object_ref (task), g_object_unref);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  /* May run in another thread, and must not disconnect itself: the
+   * pending table is handled from the task's main context, later. */
+  g_source_set_callback (source, cancelled_idle_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
 }
 
 /**

@@ -381,6 +381,7 @@ url_target (const char  *url,
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   const char *scheme, *host;
+  g_autofree char *lower = NULL;
   int port;
 
   if (uri == NULL ||
@@ -402,9 +403,10 @@ url_target (const char  *url,
   port = g_uri_get_port (uri);
   if (port <= 0)
     port = g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%d", host, port);
-  return g_strdup_printf ("%s:%d", host, port);
+  lower = g_ascii_strdown (host, -1);
+  if (strchr (lower, ':') != NULL)
+    return g_strdup_printf ("[%s]:%d", lower, port);
+  return g_strdup_printf ("%s:%d", lower, port);
 }
 
 static GPtrArray *

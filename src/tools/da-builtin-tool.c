@@ -269,9 +269,11 @@ static char *
 net_target (const char *host,
             guint16     port)
 {
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%u", host, port);
-  return g_strdup_printf ("%s:%u", host, port);
+  g_autofree char *lower = g_ascii_strdown (host, -1);
+
+  if (strchr (lower, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", lower, port);
+  return g_strdup_printf ("%s:%u", lower, port);
 }
 
 static void
