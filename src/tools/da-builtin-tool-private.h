@@ -13,6 +13,10 @@ typedef struct
   GBytes           *input;
   gboolean          network;        /* moderate isolation, through the proxy */
   gboolean          temp;           /* a private writable /tmp */
+  gboolean          agent_fs;       /* the agent's own fs rules apply (a
+                                     * command may touch any path they
+                                     * allow); otherwise only the call's
+                                     * granted paths are in the sandbox */
   GPtrArray        *extra_read;     /* paths the program itself needs */
   GPtrArray        *extra_write;
 } DaBuiltinPlan;

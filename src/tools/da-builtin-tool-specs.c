@@ -297,6 +297,7 @@ run_shell_command_plan (DaToolContext  *context,
   argv_add (plan, "-c");
   argv_add (plan, json_object_get_string_member (args, "command"));
   plan->temp = TRUE;
+  plan->agent_fs = TRUE;
   return TRUE;
 }
 
@@ -348,6 +349,7 @@ run_python_plan (DaToolContext  *context,
   argv_add (plan, "-");
   plan->input = g_bytes_new (code, strlen (code));
   plan->temp = TRUE;
+  plan->agent_fs = TRUE;
   return TRUE;
 }
 

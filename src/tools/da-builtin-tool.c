@@ -158,6 +158,49 @@ covered (JsonArray  *array,
   return FALSE;
 }
 
+/* A path inside another path of the same list (or a read path inside a
+ * write path) adds nothing, and a bind below a read-only bind cannot be
+ * set up. */
+static JsonArray *
+pruned (JsonArray *list,
+        JsonArray *also)
+{
+  JsonArray *out = json_array_new ();
+  guint n = json_array_get_length (list);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *path = json_array_get_string_element (list, i);
+      gboolean inside = FALSE;
+
+      for (guint j = 0; j < n && !inside; j++)
+        {
+          const char *other = json_array_get_string_element (list, j);
+
+          if (i != j && is_under (path, other) &&
+              (strcmp (path, other) != 0 || j < i))
+            inside = TRUE;
+        }
+      if (!inside && also != NULL && covered (also, path))
+        inside = TRUE;
+      if (!inside)
+        json_array_add_string_element (out, path);
+    }
+  return out;
+}
+
+static void
+prune_covered (JsonObject *fs,
+               JsonArray  *read,
+               JsonArray  *write)
+{
+  JsonArray *new_write = pruned (write, NULL);
+  JsonArray *new_read = pruned (read, new_write);
+
+  json_object_set_array_member (fs, "read", new_read);
+  json_object_set_array_member (fs, "write", new_write);
+}
+
 static void
 set_env_default (JsonObject *set,
                  const char *name,
@@ -211,6 +254,11 @@ build_policy (DaToolContext  *context,
     }
 
   fs = ensure_object (policy, "fs");
+  if (!plan->agent_fs)
+    {
+      json_object_set_array_member (fs, "read", json_array_new ());
+      json_object_set_array_member (fs, "write", json_array_new ());
+    }
   read = ensure_array (fs, "read");
   write = ensure_array (fs, "write");
   for (guint i = 0; i < G_N_ELEMENTS (system_read); i++)
@@ -224,6 +272,9 @@ build_policy (DaToolContext  *context,
   add_strv (write, granted_write);
   if (plan->temp)
     json_object_set_boolean_member (fs, "temp", TRUE);
+  prune_covered (fs, read, write);
+  read = json_object_get_array_member (fs, "read");
+  write = json_object_get_array_member (fs, "write");
 
   env = ensure_object (policy, "env");
   add_strv (ensure_array (env, "allow"), granted_env);

@@ -485,6 +485,7 @@ da_sandbox_runner_run_async (DaSandboxRunner     *self,
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
   policy_text = json_to_string (policy, FALSE);
+  g_debug ("Sandbox policy: %s", policy_text);
   policy_fd = g_file_open_tmp ("denoagents-policy-XXXXXX.json", &run->policy_path, &error);
   if (policy_fd < 0)
     {
