@@ -28,19 +28,6 @@ typedef enum
   DA_TEAM_KIND_GRAPH,
 } DaTeamKind;
 
-typedef enum
-{
-  DA_TERMINATION_TEXT_MENTION,
-  DA_TERMINATION_MAX_MESSAGES,
-  DA_TERMINATION_TOKEN_USAGE,
-  DA_TERMINATION_TIMEOUT,
-  DA_TERMINATION_SOURCE_MATCH,
-  DA_TERMINATION_HANDOFF,
-  DA_TERMINATION_EXTERNAL,
-  DA_TERMINATION_ANY,
-  DA_TERMINATION_ALL,
-} DaTerminationKind;
-
 /**
  * DaProviderConfig:
  * @kind: "openai", "anthropic", "gemini" or "ollama"
@@ -107,38 +94,6 @@ typedef struct
   JsonNode          *permissions;
 } DaAgentConfig;
 
-typedef struct _DaTerminationConfig DaTerminationConfig;
-
-/**
- * DaTerminationConfig:
- * @kind: the condition
- * @text: text_mention: the text; handoff: the target
- * @sources: (nullable): text_mention: the agents whose messages count
- *   (%NULL: all); source_match: the agents
- * @max_messages: max_messages
- * @max_total_tokens: token_usage, 0 when not limited
- * @max_prompt_tokens: token_usage, 0 when not limited
- * @max_completion_tokens: token_usage, 0 when not limited
- * @timeout_seconds: timeout
- * @children: (element-type DaTerminationConfig) (nullable): any, all
- *
- * A termination condition of a team, AutoGen's TerminationCondition.
- * In a file each condition is an object with a single key, for example
- * `{ "any": [ { "text_mention": "TERMINATE" }, { "max_messages": 10 } ] }`.
- */
-struct _DaTerminationConfig
-{
-  DaTerminationKind  kind;
-  char              *text;
-  GStrv              sources;
-  gint64             max_messages;
-  gint64             max_total_tokens;
-  gint64             max_prompt_tokens;
-  gint64             max_completion_tokens;
-  double             timeout_seconds;
-  GPtrArray         *children;
-};
-
 /**
  * DaTeamConfig:
  * @name: the team name
@@ -147,7 +102,9 @@ struct _DaTerminationConfig
  * @team_kind: how the next speaker is chosen
  * @max_round: the most messages of a group chat, 0 when not given
  * @max_turns: the most exchanges of a direct chat, 0 when not given
- * @termination: (nullable): when the team stops
+ * @termination: (nullable): the "termination" condition as written,
+ *   checked with the chat layer's parser; make the runtime condition with
+ *   da_termination_new_from_json() (one per run: it keeps state)
  * @transitions: (nullable): agent name → (array zero-terminated=1)
  *   names of the agents that may speak next
  *
@@ -162,7 +119,7 @@ typedef struct
   DaTeamKind           team_kind;
   gint64               max_round;
   gint64               max_turns;
-  DaTerminationConfig *termination;
+  JsonNode            *termination;
   GHashTable          *transitions;
 } DaTeamConfig;
 
@@ -214,7 +171,6 @@ gboolean              da_team_pick_direct_pair          (GPtrArray            *a
 
 const char           *da_agent_kind_to_string           (DaAgentKind           kind);
 const char           *da_team_kind_to_string            (DaTeamKind            kind);
-const char           *da_termination_kind_to_string     (DaTerminationKind     kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DaTeamConfig, da_team_config_unref)
 

@@ -18,6 +18,7 @@
 #include "da-cli-run.h"
 #include "da-cli-util.h"
 #include "da-keyring.h"
+#include "da-llm-error.h"
 #include "da-permissions.h"
 #include "da-provider-factory.h"
 #include "da-store.h"

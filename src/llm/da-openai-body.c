@@ -234,11 +234,16 @@ _da_openai_parse_models (const char  *data,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *item = json_array_get_element (array, i);
+      JsonNode *id_node;
       const char *id;
 
       if (!JSON_NODE_HOLDS_OBJECT (item))
         continue;
-      id = json_object_get_string_member_with_default (json_node_get_object (item), "id", NULL);
+      id_node = json_object_get_member (json_node_get_object (item), "id");
+      if (id_node == NULL || !JSON_NODE_HOLDS_VALUE (id_node) ||
+          json_node_get_value_type (id_node) != G_TYPE_STRING)
+        continue;
+      id = json_node_get_string (id_node);
       if (id != NULL && *id != '\0')
         g_ptr_array_add (ids, g_strdup (id));
     }

@@ -116,7 +116,8 @@ dispatch (DaSseParser  *self,
   g_string_truncate (self->data, self->data->len - 1);
   self->n_events++;
 
-  ret = self->func (self->event->len > 0 ? self->event->str : "message",
+  /* A name that is empty as a C string (it may hold NUL bytes) is no name. */
+  ret = self->func (self->event->str[0] != '\0' ? self->event->str : "message",
                     self->data->str, self->data->len,
                     self->last_id,
                     self->user_data, error);

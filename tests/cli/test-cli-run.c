@@ -41,7 +41,7 @@ static void
 start_server (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "..", "support", "da-openai-test-server", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "support", "da-openai-test-server", NULL);
   GInputStream *out;
   char buf[32] = { 0 };
   gsize n = 0;

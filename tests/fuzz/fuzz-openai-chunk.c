@@ -13,9 +13,17 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
+  static gboolean initialised;
   g_auto(DaOpenaiChunk) chunk = { 0 };
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) ids = NULL;
+
+  /* A critical from a library is a bug we want to hear about. */
+  if (!initialised)
+    {
+      g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+      initialised = TRUE;
+    }
 
   if (_da_openai_chunk_parse ((const char *)data, size, &chunk, &error))
     {

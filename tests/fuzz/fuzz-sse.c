@@ -33,6 +33,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
+  static gboolean initialised;
   const char *text = (const char *)data;
   gsize step = size > 0 ? 1 + data[0] % 17 : 1;
   gsize total = 0;
@@ -40,6 +41,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(DaMessage) reply = da_message_new_streaming ("fuzz");
   g_autoptr(DaOpenaiStream) stream = _da_openai_stream_new (reply, NULL);
   gboolean ok = TRUE;
+
+  /* A critical from a library is a bug we want to hear about. */
+  if (!initialised)
+    {
+      g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+      initialised = TRUE;
+    }
 
   /* A small bound so that the size check is reached too. */
   if (size > 0 && data[0] & 0x80)

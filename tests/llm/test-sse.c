@@ -217,6 +217,17 @@ test_sse_callback_error (void)
 }
 
 static void
+test_sse_nul_event_name (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(DaSseParser) parser = _da_sse_parser_new (record_event, out);
+  static const char input[] = "event: \0x\ndata: a\n\n";
+
+  g_assert_true (_da_sse_parser_feed (parser, input, sizeof input - 1, NULL));
+  g_assert_cmpstr (out->str, ==, "message\t-\ta\n");
+}
+
+static void
 test_sse_end (void)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -703,6 +714,16 @@ test_body_models (void)
   g_assert_cmpstr (ids[1], ==, "gpt-3.5-turbo");
   g_assert_cmpstr (ids[2], ==, "gpt-4o");
 
+  {
+    gsize odd_len = 0;
+    g_autofree char *odd = read_fixture ("models-odd-ids.json", &odd_len);
+    g_auto(GStrv) odd_ids = _da_openai_parse_models (odd, odd_len, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (odd_ids), ==, 1);
+    g_assert_cmpstr (odd_ids[0], ==, "ok");
+  }
+
   g_assert_null (_da_openai_parse_models ("{\"object\":\"list\"}", 17, &error));
   g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_BAD_RESPONSE);
 }
@@ -760,6 +781,7 @@ main (int   argc,
   g_test_add_func ("/llm/sse/limit", test_sse_limit);
   g_test_add_func ("/llm/sse/callback-error", test_sse_callback_error);
   g_test_add_func ("/llm/sse/end", test_sse_end);
+  g_test_add_func ("/llm/sse/nul-event-name", test_sse_nul_event_name);
   g_test_add_func ("/llm/chunk/content", test_chunk_content);
   g_test_add_func ("/llm/chunk/tools", test_chunk_tools);
   g_test_add_func ("/llm/chunk/usage", test_chunk_usage);
