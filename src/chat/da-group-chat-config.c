@@ -77,8 +77,12 @@ da_group_chat_new_from_config (DaTeamConfig  *config,
 
   if (config->termination != NULL)
     {
-      g_autoptr(DaTermination) termination = da_termination_new_from_config (config->termination);
+      /* The team file was checked with the same grammar when it was read;
+       * each run gets a fresh condition tree because it keeps state. */
+      g_autoptr(DaTermination) termination = da_termination_new_from_json (config->termination, error);
 
+      if (termination == NULL)
+        return NULL;
       da_group_chat_set_termination (self, termination);
     }
 
