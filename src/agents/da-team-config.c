@@ -28,6 +28,8 @@ da_team_config_clear (DaTeamConfig *self)
   g_clear_pointer (&self->agents, g_ptr_array_unref);
   g_clear_pointer (&self->termination, json_node_unref);
   g_clear_pointer (&self->transitions, g_hash_table_unref);
+  g_clear_pointer (&self->selector_provider, _da_provider_config_free);
+  g_clear_pointer (&self->selector_prompt, g_free);
 }
 
 DaTeamConfig *
