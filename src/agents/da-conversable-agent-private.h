@@ -2,6 +2,7 @@
 #pragma once
 
 #include "da-conversable-agent.h"
+#include "da-toolbox.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,7 @@ typedef struct
   double               temperature;
   gint64               max_tokens;
   gint64               context_max_tokens;
+  DaToolbox           *toolbox;
 } DaConversableAgentPrivate;
 
 DaConversableAgentPrivate *_da_conversable_agent_get_private               (DaConversableAgent   *self);

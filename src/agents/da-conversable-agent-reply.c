@@ -6,6 +6,7 @@
 #include "da-llm-error.h"
 #include "da-conversable-agent-private.h"
 #include "da-human-input-request-private.h"
+#include "da-tool-loop-private.h"
 
 /* AutoGen's reply chain for a ConversableAgent: first
  * check_termination_and_human_reply (which may ask the human, end the
@@ -75,6 +76,22 @@ stop_on_termination (GTask *task)
 }
 
 static void
+tool_loop_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  DaMessage *reply;
+
+  reply = _da_tool_loop_run_finish (DA_CONVERSABLE_AGENT (object), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, reply, g_object_unref);
+}
+
+static void
 stream_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -101,6 +118,17 @@ stream_cb (GObject      *object,
 
   if (da_message_get_state (data->reply) == DA_MESSAGE_STATE_STREAMING)
     da_message_set_state (data->reply, DA_MESSAGE_STATE_COMPLETE);
+
+  if (da_conversable_agent_get_toolbox (g_task_get_source_object (task)) != NULL &&
+      da_message_get_tool_calls (data->reply)->len > 0)
+    {
+      DaConversableAgent *self = g_task_get_source_object (task);
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      _da_tool_loop_run_async (self, data->messages, data->reply, cancellable,
+                               tool_loop_cb, g_steal_pointer (&task));
+      return;
+    }
 
   g_task_return_pointer (task, g_object_ref (data->reply), g_object_unref);
 }

@@ -42,6 +42,7 @@ enum {
   PROP_TEMPERATURE,
   PROP_MAX_TOKENS,
   PROP_CONTEXT_MAX_TOKENS,
+  PROP_TOOLBOX,
   N_PROPS
 };
 
@@ -97,6 +98,7 @@ da_conversable_agent_dispose (GObject *object)
 
   da_conversable_agent_set_human_input_handler (self, NULL, NULL, NULL);
   g_clear_object (&priv->provider);
+  g_clear_object (&priv->toolbox);
 
   G_OBJECT_CLASS (da_conversable_agent_parent_class)->dispose (object);
 }
@@ -161,6 +163,9 @@ da_conversable_agent_get_property (GObject    *object,
     case PROP_CONTEXT_MAX_TOKENS:
       g_value_set_int64 (value, priv->context_max_tokens);
       break;
+    case PROP_TOOLBOX:
+      g_value_set_object (value, priv->toolbox);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -207,6 +212,9 @@ da_conversable_agent_set_property (GObject      *object,
       break;
     case PROP_PROVIDER:
       da_conversable_agent_set_provider (self, g_value_get_object (value));
+      break;
+    case PROP_TOOLBOX:
+      da_conversable_agent_set_toolbox (self, g_value_get_object (value));
       break;
     case PROP_MODEL:
       da_conversable_agent_set_model (self, g_value_get_string (value));
@@ -279,6 +287,10 @@ da_conversable_agent_class_init (DaConversableAgentClass *klass)
   properties[PROP_CONTEXT_MAX_TOKENS] =
     g_param_spec_int64 ("context-max-tokens", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The tools the model may call; see da-tool-loop.c. */
+  properties[PROP_TOOLBOX] =
+    g_param_spec_object ("toolbox", NULL, NULL, DA_TYPE_TOOLBOX,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -610,6 +622,33 @@ da_conversable_agent_set_provider (DaConversableAgent *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER]);
 }
 
+/**
+ * da_conversable_agent_get_toolbox:
+ *
+ * Returns: (transfer none) (nullable): the tools the model may call
+ */
+DaToolbox *
+da_conversable_agent_get_toolbox (DaConversableAgent *self)
+{
+  DaConversableAgentPrivate *priv = da_conversable_agent_get_instance_private (self);
+
+  g_return_val_if_fail (DA_IS_CONVERSABLE_AGENT (self), NULL);
+  return priv->toolbox;
+}
+
+void
+da_conversable_agent_set_toolbox (DaConversableAgent *self,
+                                  DaToolbox          *toolbox)
+{
+  DaConversableAgentPrivate *priv = da_conversable_agent_get_instance_private (self);
+
+  g_return_if_fail (DA_IS_CONVERSABLE_AGENT (self));
+  g_return_if_fail (toolbox == NULL || DA_IS_TOOLBOX (toolbox));
+
+  if (g_set_object (&priv->toolbox, toolbox))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOLBOX]);
+}
+
 const char *
 da_conversable_agent_get_model (DaConversableAgent *self)
 {
@@ -802,6 +841,12 @@ da_conversable_agent_build_request (DaConversableAgent *self,
   request = da_request_new (priv->model);
   request->temperature = priv->temperature;
   request->max_tokens = priv->max_tokens;
+  if (priv->toolbox != NULL)
+    {
+      g_autoptr(JsonNode) tools = da_tool_registry_to_openai (da_toolbox_get_registry (priv->toolbox));
+
+      da_request_set_tools (request, tools);
+    }
 
   if (priv->system_message != NULL && priv->system_message[0] != '\0')
     {

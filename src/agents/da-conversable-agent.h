@@ -4,6 +4,7 @@
 #include "da-agent.h"
 #include "da-human-input-request.h"
 #include "da-provider.h"
+#include "da-toolbox.h"
 
 G_BEGIN_DECLS
 
@@ -113,6 +114,9 @@ void                da_conversable_agent_set_max_tokens      (DaConversableAgent
 gint64              da_conversable_agent_get_context_max_tokens (DaConversableAgent *self);
 void                da_conversable_agent_set_context_max_tokens (DaConversableAgent *self,
                                                               gint64               max_tokens);
+DaToolbox          *da_conversable_agent_get_toolbox         (DaConversableAgent  *self);
+void                da_conversable_agent_set_toolbox         (DaConversableAgent  *self,
+                                                              DaToolbox           *toolbox);
 DaRequest          *da_conversable_agent_build_request       (DaConversableAgent  *self,
                                                               GPtrArray           *messages);
 

@@ -7,6 +7,7 @@
 
 #include "da-agent-error.h"
 #include "da-team-config-private.h"
+#include "da-termination-private.h"
 
 /* The team file parser. Strict: unknown keys, wrong types and values out
  * of range are errors, and every error names the JSON path of the value
@@ -15,7 +16,10 @@
  *   openai, anthropic, gemini or ollama)
  * JSON itself is parsed by json-glib, after a size, UTF-8 and nesting
  * check so that hostile input cannot exhaust the stack. When a key
- * appears twice in one object, json-glib keeps the last. */
+ * appears twice in one object, json-glib keeps the last. The team's
+ * "termination" goes through the chat layer's own parser, so that there
+ * is one grammar for conditions; only the agent names it mentions are
+ * checked here. */
 
 #define MAX_NAME_CHARS 64
 
@@ -25,10 +29,6 @@ static const char * const team_kinds[] = { "direct", "round_robin", "random", "m
 static const char * const provider_kinds[] = { "openai", "anthropic", "gemini", "ollama", NULL };
 static const char * const human_input_modes[] = { "always", "terminate", "never", NULL };
 static const char * const termination_modes[] = { "exact", "contains", "regex", NULL };
-/* In DaTeamTerminationKind order. */
-static const char * const condition_names[] = { "text_mention", "max_messages", "token_usage",
-                                                "timeout", "source_match", "handoff",
-                                                "external", "any", "all", NULL };
 
 static const char * const top_keys[] = { "name", "description", "agents", "team", NULL };
 static const char * const agent_keys[] = { "name", "kind", "description", "system_message",
@@ -41,10 +41,9 @@ static const char * const provider_keys[] = { "kind", "base_url", "model", "api_
                                               "max_retries", NULL };
 static const char * const agent_termination_keys[] = { "mode", "pattern", NULL };
 static const char * const team_keys[] = { "kind", "max_round", "max_turns", "termination",
-                                          "transitions", NULL };
-static const char * const text_mention_keys[] = { "text", "sources", NULL };
-static const char * const token_usage_keys[] = { "max_total_tokens", "max_prompt_tokens",
-                                                 "max_completion_tokens", NULL };
+                                          "transitions", "allow_repeat_speaker", "selector",
+                                          NULL };
+static const char * const selector_keys[] = { "provider", "prompt", "max_attempts", NULL };
 
 typedef struct
 {
@@ -734,228 +733,75 @@ failed:
   return NULL;
 }
 
-static DaTerminationConfig *parse_condition (Parser     *p,
-                                             JsonNode   *node,
-                                             const char *path);
-
+/* Agent names in a termination condition that the chat layer's parser
+ * has accepted: "sources" of text_mention and "source_match". */
 static gboolean
-parse_text_mention (Parser              *p,
-                    JsonNode            *node,
-                    const char          *path,
-                    DaTerminationConfig *config)
-{
-  JsonObject *object;
-  JsonNode *sources;
-
-  if (is_string (node))
-    {
-      if (json_node_get_string (node)[0] == '\0')
-        return fail (p, path, "must not be empty");
-      config->text = g_strdup (json_node_get_string (node));
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return wrong_type (p, path, "a string or an object", node);
-
-  object = json_node_get_object (node);
-  if (!check_keys (p, object, path, text_mention_keys) ||
-      !require (p, object, path, "text") ||
-      !get_string (p, object, path, "text", FALSE, &config->text))
-    return FALSE;
-
-  if ((sources = json_object_get_member (object, "sources")) != NULL)
-    {
-      g_autofree char *member_path = path_member (path, "sources");
-
-      if (!(config->sources = get_agent_list (p, sources, member_path, FALSE)))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_token_usage (Parser              *p,
-                   JsonNode            *node,
-                   const char          *path,
-                   DaTerminationConfig *config)
-{
-  JsonObject *object;
-
-  if (is_integer (node))
-    {
-      if (json_node_get_int (node) < 1)
-        return fail (p, path, "must be at least 1, got %" G_GINT64_FORMAT, json_node_get_int (node));
-      config->max_total_tokens = json_node_get_int (node);
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return wrong_type (p, path, "an integer or an object", node);
-
-  object = json_node_get_object (node);
-  if (!check_keys (p, object, path, token_usage_keys) ||
-      !get_integer (p, object, path, "max_total_tokens", 1, G_MAXINT64, &config->max_total_tokens) ||
-      !get_integer (p, object, path, "max_prompt_tokens", 1, G_MAXINT64, &config->max_prompt_tokens) ||
-      !get_integer (p, object, path, "max_completion_tokens", 1, G_MAXINT64, &config->max_completion_tokens))
-    return FALSE;
-
-  if (config->max_total_tokens == 0 && config->max_prompt_tokens == 0 &&
-      config->max_completion_tokens == 0)
-    return fail (p, path, "needs max_total_tokens, max_prompt_tokens or max_completion_tokens");
-
-  return TRUE;
-}
-
-static gboolean
-parse_children (Parser              *p,
-                JsonNode            *node,
-                const char          *path,
-                DaTerminationConfig *config)
-{
-  JsonArray *array;
-
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return wrong_type (p, path, "an array of conditions", node);
-
-  array = json_node_get_array (node);
-  if (json_array_get_length (array) == 0)
-    return fail (p, path, "needs at least one condition");
-
-  config->children = g_ptr_array_new_with_free_func ((GDestroyNotify)_da_termination_config_free);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autofree char *item_path = path_index (path, i);
-      DaTerminationConfig *child = parse_condition (p, json_array_get_element (array, i), item_path);
-
-      if (child == NULL)
-        return FALSE;
-      g_ptr_array_add (config->children, child);
-    }
-
-  return TRUE;
-}
-
-static DaTerminationConfig *
-parse_condition (Parser     *p,
-                 JsonNode   *node,
-                 const char *path)
+check_condition_agents (Parser     *p,
+                        JsonNode   *node,
+                        const char *path)
 {
   g_autoptr(GList) members = NULL;
-  g_autofree char *member_path = NULL;
-  DaTerminationConfig *config;
   JsonObject *object;
-  JsonNode *value;
-  const char *key;
-  gboolean ok = FALSE;
-  int kind = -1;
 
-  if (!(object = get_object (p, node, path)))
-    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return TRUE;
 
+  object = json_node_get_object (node);
   members = json_object_get_members (object);
-  if (g_list_length (members) != 1)
+  for (const GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *names = list_or (condition_names);
+      const char *key = l->data;
+      g_autofree char *member_path = path_member (path, key);
+      JsonNode *value = json_object_get_member (object, key);
 
-      fail (p, path, "a condition is an object with exactly one key (%s)", names);
-      return NULL;
-    }
-
-  key = members->data;
-  for (int i = 0; condition_names[i] != NULL; i++)
-    if (g_str_equal (key, condition_names[i]))
-      kind = i;
-
-  if (kind < 0)
-    {
-      g_autofree char *quoted = quote (key);
-      g_autofree char *names = list_or (condition_names);
-
-      fail (p, path, "unknown condition %s (expected %s)", quoted, names);
-      return NULL;
-    }
-
-  member_path = path_member (path, key);
-  value = json_object_get_member (object, key);
-  config = g_new0 (DaTerminationConfig, 1);
-  config->kind = kind;
-
-  switch (config->kind)
-    {
-    case DA_TEAM_TERMINATION_TEXT_MENTION:
-      ok = parse_text_mention (p, value, member_path, config);
-      break;
-
-    case DA_TEAM_TERMINATION_MAX_MESSAGES:
-      if (!is_integer (value))
-        ok = wrong_type (p, member_path, "an integer", value);
-      else if (json_node_get_int (value) < 1)
-        ok = fail (p, member_path, "must be at least 1, got %" G_GINT64_FORMAT, json_node_get_int (value));
-      else
+      if (g_str_equal (key, "sources") || g_str_equal (key, "source_match"))
         {
-          config->max_messages = json_node_get_int (value);
-          ok = TRUE;
+          g_auto(GStrv) names = get_agent_list (p, value, member_path, TRUE);
+
+          if (names == NULL)
+            return FALSE;
         }
-      break;
-
-    case DA_TEAM_TERMINATION_TOKEN_USAGE:
-      ok = parse_token_usage (p, value, member_path, config);
-      break;
-
-    case DA_TEAM_TERMINATION_TIMEOUT:
-      if (!is_number (value))
-        ok = wrong_type (p, member_path, "a number of seconds", value);
-      else if (!(json_node_get_double (value) > 0.0))
-        ok = fail (p, member_path, "must be more than 0 seconds");
-      else
+      else if ((g_str_equal (key, "any") || g_str_equal (key, "all")) &&
+               JSON_NODE_HOLDS_ARRAY (value))
         {
-          config->timeout_seconds = json_node_get_double (value);
-          ok = TRUE;
+          JsonArray *array = json_node_get_array (value);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            {
+              g_autofree char *item_path = path_index (member_path, i);
+
+              if (!check_condition_agents (p, json_array_get_element (array, i), item_path))
+                return FALSE;
+            }
         }
-      break;
-
-    case DA_TEAM_TERMINATION_SOURCE_MATCH:
-      ok = (config->sources = get_agent_list (p, value, member_path, TRUE)) != NULL;
-      break;
-
-    case DA_TEAM_TERMINATION_HANDOFF:
-      if (!is_string (value))
-        ok = wrong_type (p, member_path, "the name of the handoff target", value);
-      else if (json_node_get_string (value)[0] == '\0')
-        ok = fail (p, member_path, "must not be empty");
-      else
-        {
-          config->text = g_strdup (json_node_get_string (value));
-          ok = TRUE;
-        }
-      break;
-
-    case DA_TEAM_TERMINATION_EXTERNAL:
-      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_BOOLEAN ||
-          !json_node_get_boolean (value))
-        ok = fail (p, member_path, "expected true");
-      else
-        ok = TRUE;
-      break;
-
-    case DA_TEAM_TERMINATION_ANY:
-    case DA_TEAM_TERMINATION_ALL:
-      ok = parse_children (p, value, member_path, config);
-      break;
-
-    default:
-      g_assert_not_reached ();
     }
 
-  if (!ok)
+  return TRUE;
+}
+
+static gboolean
+parse_termination (Parser       *p,
+                   JsonNode     *node,
+                   const char   *path,
+                   DaTeamConfig *config)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(DaTermination) termination = _da_termination_parse (node, path, &local_error);
+
+  if (termination == NULL)
     {
-      _da_termination_config_free (config);
-      return NULL;
+      g_autofree char *line = one_line (local_error->message);
+
+      /* The message already starts with the path. */
+      g_set_error_literal (p->error, DA_AGENT_ERROR, DA_AGENT_ERROR_INVALID_TEAM, line);
+      return FALSE;
     }
 
-  return config;
+  if (!check_condition_agents (p, node, path))
+    return FALSE;
+
+  config->termination = json_node_copy (node);
+  return TRUE;
 }
 
 static gboolean
@@ -1014,11 +860,43 @@ parse_team (Parser       *p,
 
   config->team_kind = kind;
 
+  if ((member = json_object_get_member (object, "allow_repeat_speaker")) != NULL)
+    {
+      g_autofree char *member_path = path_member (path, "allow_repeat_speaker");
+
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+        return wrong_type (p, member_path, "true or false", member);
+      config->has_allow_repeat_speaker = TRUE;
+      config->allow_repeat_speaker = json_node_get_boolean (member);
+    }
+
+  if ((member = json_object_get_member (object, "selector")) != NULL)
+    {
+      g_autofree char *member_path = path_member (path, "selector");
+      JsonObject *selector;
+      JsonNode *provider;
+
+      if (config->team_kind != DA_TEAM_KIND_SELECTOR)
+        return fail (p, member_path, "only a selector team has a \"selector\"");
+      if (!(selector = get_object (p, member, member_path)) ||
+          !check_keys (p, selector, member_path, selector_keys) ||
+          !get_string (p, selector, member_path, "prompt", FALSE, &config->selector_prompt) ||
+          !get_integer (p, selector, member_path, "max_attempts", 1, 20, &config->selector_max_attempts))
+        return FALSE;
+      if ((provider = json_object_get_member (selector, "provider")) != NULL)
+        {
+          g_autofree char *provider_path = path_member (member_path, "provider");
+
+          if (!(config->selector_provider = parse_provider (p, provider, provider_path)))
+            return FALSE;
+        }
+    }
+
   if ((member = json_object_get_member (object, "termination")) != NULL)
     {
       g_autofree char *member_path = path_member (path, "termination");
 
-      if (!(config->termination = parse_condition (p, member, member_path)))
+      if (!parse_termination (p, member, member_path, config))
         return FALSE;
     }
 

@@ -12,8 +12,8 @@
  * SECTION:da-team-config
  *
  * A team file (see DESIGN.md) parsed into plain structs: #DaTeamConfig
- * is reference counted and owns its #DaAgentConfig, #DaProviderConfig
- * and #DaTerminationConfig, which callers read but never free. The
+ * is reference counted and owns its #DaAgentConfig and #DaProviderConfig,
+ * which callers read but never free. The
  * "tools" and "permissions" of an agent are kept for the tools and
  * security layers; da_team_config_create_agents() does not apply them.
  */
@@ -26,8 +26,10 @@ da_team_config_clear (DaTeamConfig *self)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->agents, g_ptr_array_unref);
-  g_clear_pointer (&self->termination, _da_termination_config_free);
+  g_clear_pointer (&self->termination, json_node_unref);
   g_clear_pointer (&self->transitions, g_hash_table_unref);
+  g_clear_pointer (&self->selector_provider, _da_provider_config_free);
+  g_clear_pointer (&self->selector_prompt, g_free);
 }
 
 DaTeamConfig *
@@ -79,17 +81,6 @@ _da_agent_config_free (DaAgentConfig *config)
   _da_provider_config_free (config->provider);
   g_strfreev (config->tools);
   g_clear_pointer (&config->permissions, json_node_unref);
-  g_free (config);
-}
-
-void
-_da_termination_config_free (DaTerminationConfig *config)
-{
-  if (config == NULL)
-    return;
-  g_free (config->text);
-  g_strfreev (config->sources);
-  g_clear_pointer (&config->children, g_ptr_array_unref);
   g_free (config);
 }
 
@@ -399,10 +390,6 @@ da_team_pick_direct_pair (GPtrArray  *agents,
 static const char * const agent_kind_names[] = { "assistant", "user_proxy", "conversable" };
 static const char * const team_kind_names[] = { "direct", "round_robin", "random", "manual",
                                                 "selector", "swarm", "graph" };
-static const char * const termination_kind_names[] = { "text_mention", "max_messages",
-                                                       "token_usage", "timeout",
-                                                       "source_match", "handoff",
-                                                       "external", "any", "all" };
 
 const char *
 da_agent_kind_to_string (DaAgentKind kind)
@@ -416,11 +403,4 @@ da_team_kind_to_string (DaTeamKind kind)
 {
   g_return_val_if_fail ((guint)kind < G_N_ELEMENTS (team_kind_names), NULL);
   return team_kind_names[kind];
-}
-
-const char *
-da_team_termination_kind_to_string (DaTeamTerminationKind kind)
-{
-  g_return_val_if_fail ((guint)kind < G_N_ELEMENTS (termination_kind_names), NULL);
-  return termination_kind_names[kind];
 }

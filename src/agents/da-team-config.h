@@ -28,19 +28,6 @@ typedef enum
   DA_TEAM_KIND_GRAPH,
 } DaTeamKind;
 
-typedef enum
-{
-  DA_TEAM_TERMINATION_TEXT_MENTION,
-  DA_TEAM_TERMINATION_MAX_MESSAGES,
-  DA_TEAM_TERMINATION_TOKEN_USAGE,
-  DA_TEAM_TERMINATION_TIMEOUT,
-  DA_TEAM_TERMINATION_SOURCE_MATCH,
-  DA_TEAM_TERMINATION_HANDOFF,
-  DA_TEAM_TERMINATION_EXTERNAL,
-  DA_TEAM_TERMINATION_ANY,
-  DA_TEAM_TERMINATION_ALL,
-} DaTeamTerminationKind;
-
 /**
  * DaProviderConfig:
  * @kind: "openai", "anthropic", "gemini" or "ollama"
@@ -107,38 +94,6 @@ typedef struct
   JsonNode          *permissions;
 } DaAgentConfig;
 
-typedef struct _DaTerminationConfig DaTerminationConfig;
-
-/**
- * DaTerminationConfig:
- * @kind: the condition
- * @text: text_mention: the text; handoff: the target
- * @sources: (nullable): text_mention: the agents whose messages count
- *   (%NULL: all); source_match: the agents
- * @max_messages: max_messages
- * @max_total_tokens: token_usage, 0 when not limited
- * @max_prompt_tokens: token_usage, 0 when not limited
- * @max_completion_tokens: token_usage, 0 when not limited
- * @timeout_seconds: timeout
- * @children: (element-type DaTerminationConfig) (nullable): any, all
- *
- * A termination condition of a team, AutoGen's TerminationCondition.
- * In a file each condition is an object with a single key, for example
- * `{ "any": [ { "text_mention": "TERMINATE" }, { "max_messages": 10 } ] }`.
- */
-struct _DaTerminationConfig
-{
-  DaTeamTerminationKind  kind;
-  char              *text;
-  GStrv              sources;
-  gint64             max_messages;
-  gint64             max_total_tokens;
-  gint64             max_prompt_tokens;
-  gint64             max_completion_tokens;
-  double             timeout_seconds;
-  GPtrArray         *children;
-};
-
 /**
  * DaTeamConfig:
  * @name: the team name
@@ -147,9 +102,17 @@ struct _DaTerminationConfig
  * @team_kind: how the next speaker is chosen
  * @max_round: the most messages of a group chat, 0 when not given
  * @max_turns: the most exchanges of a direct chat, 0 when not given
- * @termination: (nullable): when the team stops
+ * @termination: (nullable): the "termination" condition as written,
+ *   checked with the chat layer's parser; make the runtime condition with
+ *   da_termination_new_from_json() (one per run: it keeps state)
  * @transitions: (nullable): agent name → (array zero-terminated=1)
  *   names of the agents that may speak next
+ * @has_allow_repeat_speaker: whether "allow_repeat_speaker" was given
+ * @allow_repeat_speaker: its value
+ * @selector_provider: (nullable): the model that picks the next speaker
+ *   of a selector team ("selector": {"provider": {…}})
+ * @selector_prompt: (nullable): its prompt, when not the default
+ * @selector_max_attempts: attempts at a valid name, 0 when not given
  *
  * A parsed, validated team file. Reference counted; read-only once
  * parsed.
@@ -162,8 +125,13 @@ typedef struct
   DaTeamKind           team_kind;
   gint64               max_round;
   gint64               max_turns;
-  DaTerminationConfig *termination;
+  JsonNode            *termination;
   GHashTable          *transitions;
+  gboolean             has_allow_repeat_speaker;
+  gboolean             allow_repeat_speaker;
+  DaProviderConfig    *selector_provider;
+  char                *selector_prompt;
+  gint64               selector_max_attempts;
 } DaTeamConfig;
 
 /**
@@ -214,7 +182,6 @@ gboolean              da_team_pick_direct_pair          (GPtrArray            *a
 
 const char           *da_agent_kind_to_string           (DaAgentKind           kind);
 const char           *da_team_kind_to_string            (DaTeamKind            kind);
-const char           *da_team_termination_kind_to_string     (DaTeamTerminationKind     kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DaTeamConfig, da_team_config_unref)
 

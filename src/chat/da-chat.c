@@ -141,8 +141,21 @@ reply_started_cb (DaAgent   *agent,
                   DaMessage *reply,
                   DaChat    *self)
 {
-  if (self->task == NULL || agent != self->speaker || self->streaming != NULL)
+  if (self->task == NULL || agent != self->speaker || self->streaming == reply)
     return;
+
+  /* A reply that used tools announces each of its messages in turn (the
+   * call, the results, the next reply): the previous one is final. */
+  if (self->streaming != NULL)
+    {
+      g_autoptr(DaMessage) done = g_steal_pointer (&self->streaming);
+
+      if (da_message_get_state (done) == DA_MESSAGE_STATE_STREAMING)
+        da_message_set_state (done, DA_MESSAGE_STATE_COMPLETE);
+      g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, agent, done);
+      if (da_message_get_role (done) == DA_ROLE_ASSISTANT)
+        g_signal_emit (self, signals[USAGE], 0, agent, done);
+    }
 
   self->streaming = g_object_ref (reply);
   add_message (self, agent, reply);

@@ -318,50 +318,6 @@ da_termination_new_from_json (JsonNode  *node,
   return _da_termination_parse (node, "$", error);
 }
 
-/**
- * da_termination_new_from_config:
- * @config: a parsed team file's termination condition
- *
- * Returns: (transfer full): the condition tree, fresh
- */
-DaTermination *
-da_termination_new_from_config (const DaTerminationConfig *config)
-{
-  DaTermination *self;
-
-  g_return_val_if_fail (config != NULL, NULL);
-
-  switch (config->kind)
-    {
-    case DA_TEAM_TERMINATION_MAX_MESSAGES:
-      return da_termination_max_messages_new ((guint)CLAMP (config->max_messages, 1, G_MAXUINT));
-    case DA_TEAM_TERMINATION_TEXT_MENTION:
-      return da_termination_text_mention_new (config->text, (const char * const *)config->sources);
-    case DA_TEAM_TERMINATION_TOKEN_USAGE:
-      return da_termination_token_usage_new (config->max_total_tokens, config->max_prompt_tokens,
-                                             config->max_completion_tokens);
-    case DA_TEAM_TERMINATION_TIMEOUT:
-      return da_termination_timeout_new (config->timeout_seconds);
-    case DA_TEAM_TERMINATION_HANDOFF:
-      return da_termination_handoff_new (config->text);
-    case DA_TEAM_TERMINATION_EXTERNAL:
-      return da_termination_external_new ();
-    case DA_TEAM_TERMINATION_SOURCE_MATCH:
-      return da_termination_source_match_new ((const char * const *)config->sources);
-    case DA_TEAM_TERMINATION_ALL:
-    case DA_TEAM_TERMINATION_ANY:
-      self = termination_new (config->kind == DA_TEAM_TERMINATION_ALL ? DA_TERMINATION_ALL
-                                                                      : DA_TERMINATION_ANY);
-      self->children = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; config->children != NULL && i < config->children->len; i++)
-        g_ptr_array_add (self->children,
-                         da_termination_new_from_config (g_ptr_array_index (config->children, i)));
-      return self;
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
 DaTerminationKind
 da_termination_get_kind (DaTermination *self)
 {

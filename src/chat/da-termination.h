@@ -5,7 +5,6 @@
 #include <json-glib/json-glib.h>
 
 #include "da-message.h"
-#include "da-team-config.h"
 
 G_BEGIN_DECLS
 
@@ -58,7 +57,6 @@ DaTermination     *da_termination_any_new           (DaTermination       *first,
                                                      ...) G_GNUC_NULL_TERMINATED;
 DaTermination     *da_termination_new_from_json     (JsonNode            *node,
                                                      GError             **error);
-DaTermination     *da_termination_new_from_config   (const DaTerminationConfig *config);
 
 DaTerminationKind  da_termination_get_kind          (DaTermination       *self);
 GPtrArray         *da_termination_get_children      (DaTermination       *self);

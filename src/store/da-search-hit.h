@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * @agent: (nullable): who wrote the message
  * @snippet: plain text around the match, "…" where it was cut
  * @snippet_markup: the same text as Pango markup, matches in <b></b>
- * @rank: bm25 score; lower is better (hits come best first)
+ * @rank: bm25 score, lower is better (hits come best first); 0 when too
+ *   many messages matched to rank them and the newest come first
  */
 typedef struct
 {

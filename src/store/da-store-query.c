@@ -6,10 +6,11 @@
 #include "da-store-private.h"
 
 #define DEFAULT_SEARCH_LIMIT 100
-/* bm25 must score every match before it can sort, so over a large history
- * a common word would cost hundreds of milliseconds. Scoring is limited to
- * the most recent matches instead: exact for any query with fewer matches,
- * and newer conversations win when there are more. */
+/* bm25 must score every match before it can sort, and its weights count
+ * every message holding each term, so over a large history a common word
+ * costs hundreds of milliseconds. Up to this many matches hits are ranked
+ * by bm25; beyond it, newest first, which FTS5 answers by walking the
+ * index backwards and stopping at the limit. */
 #define SEARCH_WINDOW 2000
 
 static DaMessage *
@@ -125,40 +126,42 @@ _da_db_search (DaDb        *db,
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify)da_search_hit_free);
   g_autofree char *query = _da_store_build_fts_query (text);
   g_autoptr(DaStmt) stmt = NULL;
-  gint64 oldest;
+  gboolean by_recency;
   int rc;
 
   if (query == NULL)
     return g_steal_pointer (&hits);
 
-  /* The oldest message among the newest SEARCH_WINDOW matches: FTS5
-   * walks the index in rowid order and stops there. */
+  /* Are there more than SEARCH_WINDOW matches? */
   stmt = _da_db_prepare (db,
     "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1"
     " ORDER BY rowid DESC LIMIT 1 OFFSET ?2", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, query, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, SEARCH_WINDOW - 1);
+  sqlite3_bind_int (stmt, 2, SEARCH_WINDOW);
   rc = _da_db_step (db, stmt, error);
   if (rc < 0)
     return NULL;
-  oldest = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  by_recency = rc == SQLITE_ROW;
   _da_stmt_release (g_steal_pointer (&stmt));
 
-  /* FTS5 sorts by rank itself and computes snippets only for the rows it
-   * returns. */
-  stmt = _da_db_prepare (db,
-    "SELECT rowid, snippet (messages_fts, 0, '" DA_STORE_SNIPPET_OPEN "', '"
-    DA_STORE_SNIPPET_CLOSE "', '…', 16), rank"
-    " FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid >= ?3"
-    " ORDER BY rank LIMIT ?2", error);
+  /* Snippets are computed only for the rows returned. */
+  if (by_recency)
+    stmt = _da_db_prepare (db,
+      "SELECT rowid, snippet (messages_fts, 0, '" DA_STORE_SNIPPET_OPEN "', '"
+      DA_STORE_SNIPPET_CLOSE "', '…', 16), 0.0"
+      " FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2", error);
+  else
+    stmt = _da_db_prepare (db,
+      "SELECT rowid, snippet (messages_fts, 0, '" DA_STORE_SNIPPET_OPEN "', '"
+      DA_STORE_SNIPPET_CLOSE "', '…', 16), rank"
+      " FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_text (stmt, 1, query, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, limit > 0 ? (int)MIN (limit, G_MAXINT) : DEFAULT_SEARCH_LIMIT);
-  sqlite3_bind_int64 (stmt, 3, oldest);
 
   while ((rc = _da_db_step (db, stmt, error)) == SQLITE_ROW)
     {
@@ -202,9 +205,9 @@ da_store_load_messages (DaStore  *self,
  *   matches as a prefix
  * @limit: the most hits to return; 0 for 100
  *
- * Hits are ranked by bm25 among the 2,000 most recent matching messages
- * (all of them when fewer match), so that a common word stays fast over a
- * large history.
+ * Hits are ranked by bm25 when at most 2,000 messages match; when more
+ * match, the newest come first (with rank 0), so that a common word stays
+ * fast over a large history.
  *
  * Returns: (transfer container) (element-type DaSearchHit): hits, best
  *   first; empty when @query holds no words

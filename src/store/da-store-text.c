@@ -8,6 +8,8 @@
 #include "da-store-error.h"
 #include "da-store-private.h"
 
+#define MIN_PREFIX_CHARS 3
+
 typedef struct
 {
   GString  *text;
@@ -43,7 +45,9 @@ term_clear (Term *term)
  * Turns typed text into an FTS5 query that cannot be a syntax error:
  * every word and "quoted phrase" becomes an FTS5 string (all of them must
  * match), operators and punctuation lose their meaning, and the last word
- * matches as a prefix while it is still being typed.
+ * matches as a prefix while it is still being typed, once it has
+ * MIN_PREFIX_CHARS characters (a one-letter prefix would merge a large
+ * part of the index).
  *
  * Returns: (transfer full) (nullable): the query, or %NULL when @text holds
  *   nothing to search for
@@ -124,7 +128,8 @@ _da_store_build_fts_query (const char *text)
         }
       g_string_append_c (query, '"');
 
-      if (last && !term->closed && !trailing_space)
+      if (last && !term->closed && !trailing_space &&
+          g_utf8_strlen (term->text->str, -1) >= MIN_PREFIX_CHARS)
         g_string_append_c (query, '*');
     }
 

@@ -5,6 +5,7 @@
 
 #include "da-test-agents.h"
 #include "da-team-config-private.h"
+#include "da-termination.h"
 
 static char *
 fixture_path (const char *name)
@@ -32,7 +33,7 @@ test_team_design_example (void)
   const DaAgentConfig *planner;
   const DaAgentConfig *critic;
   const DaAgentConfig *user;
-  const DaTerminationConfig *cond;
+  g_autoptr(DaTermination) cond = NULL;
   const char * const *next;
 
   g_assert_no_error (error);
@@ -82,16 +83,15 @@ test_team_design_example (void)
   g_assert_cmpint (team->max_round, ==, 10);
   g_assert_cmpint (team->max_turns, ==, 0);
 
-  cond = team->termination;
-  g_assert_cmpint (cond->kind, ==, DA_TEAM_TERMINATION_ANY);
-  g_assert_cmpuint (cond->children->len, ==, 2);
-  cond = g_ptr_array_index (team->termination->children, 0);
-  g_assert_cmpint (cond->kind, ==, DA_TEAM_TERMINATION_TEXT_MENTION);
-  g_assert_cmpstr (cond->text, ==, "TERMINATE");
-  g_assert_null (cond->sources);
-  cond = g_ptr_array_index (team->termination->children, 1);
-  g_assert_cmpint (cond->kind, ==, DA_TEAM_TERMINATION_MAX_MESSAGES);
-  g_assert_cmpint (cond->max_messages, ==, 10);
+  /* The runtime condition is built from the validated JSON. */
+  cond = da_termination_new_from_json (team->termination, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (da_termination_get_kind (cond), ==, DA_TERMINATION_ANY);
+  g_assert_cmpuint (da_termination_get_children (cond)->len, ==, 2);
+  g_assert_cmpint (da_termination_get_kind (g_ptr_array_index (da_termination_get_children (cond), 0)), ==,
+                   DA_TERMINATION_TEXT_MENTION);
+  g_assert_cmpint (da_termination_get_kind (g_ptr_array_index (da_termination_get_children (cond), 1)), ==,
+                   DA_TERMINATION_MAX_MESSAGES);
 
   next = da_team_config_get_transitions (team, "planner");
   g_assert_nonnull (next);
@@ -108,12 +108,11 @@ test_team_full (void)
   const DaAgentConfig *writer;
   const DaAgentConfig *reviewer;
   const DaAgentConfig *boss;
-  const DaTerminationConfig *all;
-  const DaTerminationConfig *c;
-  static const DaTeamTerminationKind kinds[] = {
-    DA_TEAM_TERMINATION_ANY, DA_TEAM_TERMINATION_TOKEN_USAGE, DA_TEAM_TERMINATION_TOKEN_USAGE,
-    DA_TEAM_TERMINATION_TIMEOUT, DA_TEAM_TERMINATION_TIMEOUT, DA_TEAM_TERMINATION_SOURCE_MATCH,
-    DA_TEAM_TERMINATION_SOURCE_MATCH, DA_TEAM_TERMINATION_HANDOFF, DA_TEAM_TERMINATION_EXTERNAL,
+  g_autoptr(DaTermination) all = NULL;
+  static const DaTerminationKind kinds[] = {
+    DA_TERMINATION_ANY, DA_TERMINATION_TOKEN_USAGE, DA_TERMINATION_TOKEN_USAGE,
+    DA_TERMINATION_TIMEOUT, DA_TERMINATION_TIMEOUT, DA_TERMINATION_SOURCE_MATCH,
+    DA_TERMINATION_SOURCE_MATCH, DA_TERMINATION_HANDOFF, DA_TERMINATION_EXTERNAL,
   };
 
   g_assert_no_error (error);
@@ -154,39 +153,18 @@ test_team_full (void)
   g_assert_cmpuint (g_hash_table_size (team->transitions), ==, 4);
   g_assert_cmpstr (da_team_config_get_transitions (team, "boss")[1], ==, "gem");
 
-  all = team->termination;
-  g_assert_cmpint (all->kind, ==, DA_TEAM_TERMINATION_ALL);
-  g_assert_cmpuint (all->children->len, ==, G_N_ELEMENTS (kinds));
+  all = da_termination_new_from_json (team->termination, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (da_termination_get_kind (all), ==, DA_TERMINATION_ALL);
+  g_assert_cmpuint (da_termination_get_children (all)->len, ==, G_N_ELEMENTS (kinds));
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    g_assert_cmpint (((DaTerminationConfig *)g_ptr_array_index (all->children, i))->kind, ==, kinds[i]);
-
-  c = g_ptr_array_index (all->children, 0);
-  g_assert_cmpuint (c->children->len, ==, 3);
-  c = g_ptr_array_index (((DaTerminationConfig *)g_ptr_array_index (all->children, 0))->children, 1);
-  g_assert_cmpstr (c->text, ==, "TERMINATE");
-  g_assert_cmpuint (g_strv_length (c->sources), ==, 2);
-  g_assert_cmpstr (c->sources[1], ==, "boss");
-  c = g_ptr_array_index (all->children, 1);
-  g_assert_cmpint (c->max_total_tokens, ==, 100000);
-  c = g_ptr_array_index (all->children, 2);
-  g_assert_cmpint (c->max_total_tokens, ==, 0);
-  g_assert_cmpint (c->max_prompt_tokens, ==, 50000);
-  g_assert_cmpint (c->max_completion_tokens, ==, 20000);
-  c = g_ptr_array_index (all->children, 3);
-  g_assert_cmpfloat (c->timeout_seconds, ==, 300.0);
-  c = g_ptr_array_index (all->children, 4);
-  g_assert_cmpfloat (c->timeout_seconds, ==, 0.5);
-  c = g_ptr_array_index (all->children, 5);
-  g_assert_cmpuint (g_strv_length (c->sources), ==, 1);
-  g_assert_cmpstr (c->sources[0], ==, "boss");
-  c = g_ptr_array_index (all->children, 6);
-  g_assert_cmpuint (g_strv_length (c->sources), ==, 2);
-  c = g_ptr_array_index (all->children, 7);
-  g_assert_cmpstr (c->text, ==, "user");
+    g_assert_cmpint (da_termination_get_kind (g_ptr_array_index (da_termination_get_children (all), i)), ==,
+                     kinds[i]);
+  g_assert_cmpuint (da_termination_get_children (g_ptr_array_index (da_termination_get_children (all), 0))->len,
+                    ==, 3);
 
   g_assert_cmpstr (da_team_kind_to_string (team->team_kind), ==, "graph");
   g_assert_cmpstr (da_agent_kind_to_string (boss->kind), ==, "user_proxy");
-  g_assert_cmpstr (da_team_termination_kind_to_string (all->kind), ==, "all");
 }
 
 static void
@@ -240,35 +218,37 @@ static const Expected expected_errors[] = {
   { "invalid-agents-not-array.json",
     "$.agents: expected an array of agents, got an object" },
   { "invalid-condition-any-empty.json",
-    "$.team.termination.any: needs at least one condition" },
+    "$.team.termination.any: expected a non-empty array of conditions" },
   { "invalid-condition-any-type.json",
-    "$.team.termination.any: expected an array of conditions, got an object" },
+    "$.team.termination.any: expected a non-empty array of conditions" },
   { "invalid-condition-external.json",
     "$.team.termination.external: expected true" },
   { "invalid-condition-handoff-type.json",
-    "$.team.termination.handoff: expected the name of the handoff target, got an array" },
+    "$.team.termination.handoff: expected the name handed over to" },
   { "invalid-condition-max-messages-type.json",
-    "$.team.termination.max_messages: expected an integer, got a string" },
+    "$.team.termination.max_messages: expected a positive message count" },
   { "invalid-condition-nested.json",
-    "$.team.termination.any[1].all[0].max_messages: must be at least 1, got 0" },
+    "$.team.termination.any[1].all[0].max_messages: expected a positive message count" },
   { "invalid-condition-no-key.json",
-    "$.team.termination: a condition is an object with exactly one key (text_mention, max_messages, token_usage, timeout, source_match, handoff, external, any or all)" },
+    "$.team.termination: no condition given" },
   { "invalid-condition-source-match.json",
     "$.team.termination.source_match[0]: unknown agent \"ghost\"" },
+  { "invalid-condition-sources-agent.json",
+    "$.team.termination.any[1].sources[0]: unknown agent \"ghost\"" },
   { "invalid-condition-text-mention-empty.json",
-    "$.team.termination.text_mention: must not be empty" },
+    "$.team.termination.text_mention: expected a non-empty text" },
   { "invalid-condition-text-mention-sources.json",
-    "$.team.termination.text_mention.sources[1]: expected an agent name, got an integer" },
+    "$.team.termination.sources: element 1 must be a non-empty string" },
   { "invalid-condition-timeout.json",
-    "$.team.termination.timeout: must be more than 0 seconds" },
+    "$.team.termination.timeout: expected a number of seconds, at most a year" },
   { "invalid-condition-token-usage-key.json",
-    "$.team.termination.token_usage: unknown key \"max_tokens\" (expected max_total_tokens, max_prompt_tokens or max_completion_tokens)" },
+    "$.team.termination.token_usage: unknown key \"max_tokens\"" },
   { "invalid-condition-token-usage.json",
-    "$.team.termination.token_usage: needs max_total_tokens, max_prompt_tokens or max_completion_tokens" },
+    "$.team.termination.token_usage: at least one of max_total, max_prompt, max_completion is needed" },
   { "invalid-condition-two-keys.json",
-    "$.team.termination: a condition is an object with exactly one key (text_mention, max_messages, token_usage, timeout, source_match, handoff, external, any or all)" },
+    "$.team.termination: one condition per object (\"max_messages\" and \"text_mention\"); combine them with \"all\" or \"any\"" },
   { "invalid-condition-unknown.json",
-    "$.team.termination: unknown condition \"max_words\" (expected text_mention, max_messages, token_usage, timeout, source_match, handoff, external, any or all)" },
+    "$.team.termination: unknown condition \"max_words\"" },
   { "invalid-context-max-tokens.json",
     "$.agents[0].context_max_tokens: must be at least 0, got -100" },
   { "invalid-duplicate-agent.json",
@@ -327,6 +307,12 @@ static const Expected expected_errors[] = {
     "$: expected an object, got an array" },
   { "invalid-system-message-type.json",
     "$.agents[0].system_message: expected a string, got an array" },
+  { "invalid-selector-on-round-robin.json",
+    "$.team.selector: only a selector team has a \"selector\"" },
+  { "invalid-selector-provider.json",
+    "$.team.selector.provider.kind: unknown provider kind \"oracle\" (expected openai, anthropic, gemini or ollama)" },
+  { "invalid-allow-repeat-type.json",
+    "$.team.allow_repeat_speaker: expected true or false, got a string" },
   { "invalid-team-kind.json",
     "$.team.kind: unknown team kind \"democracy\" (expected direct, round_robin, random, manual, selector, swarm or graph)" },
   { "invalid-team-max-round.json",
@@ -338,7 +324,7 @@ static const Expected expected_errors[] = {
   { "invalid-team-not-object.json",
     "$.team: expected an object, got a string" },
   { "invalid-team-unknown-key.json",
-    "$.team: unknown key \"max_rounds\" (expected kind, max_round, max_turns, termination or transitions)" },
+    "$.team: unknown key \"max_rounds\" (expected kind, max_round, max_turns, termination, transitions, allow_repeat_speaker or selector)" },
   { "invalid-termination-empty-pattern.json",
     "$.agents[0].termination.pattern: must not be empty" },
   { "invalid-termination-mode.json",
@@ -372,6 +358,27 @@ static const Expected expected_errors[] = {
   { "invalid-utf8.json",
     "$: not valid UTF-8 text" },
 };
+
+static void
+test_team_selector (void)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "agents", "valid-selector.json", NULL);
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  config = _da_team_config_parse (contents, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->team_kind, ==, DA_TEAM_KIND_SELECTOR);
+  g_assert_true (config->has_allow_repeat_speaker);
+  g_assert_false (config->allow_repeat_speaker);
+  g_assert_nonnull (config->selector_provider);
+  g_assert_cmpstr (config->selector_provider->model, ==, "llama3.2");
+  g_assert_cmpstr (config->selector_prompt, ==, "Pick who speaks next from {participants}.");
+  g_assert_cmpint (config->selector_max_attempts, ==, 3);
+}
 
 static void
 test_team_invalid (void)
@@ -641,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/team-config/full", test_team_full);
   g_test_add_func ("/team-config/unicode-names", test_team_unicode_names);
   g_test_add_func ("/team-config/minimal", test_team_minimal);
+  g_test_add_func ("/team-config/selector", test_team_selector);
   g_test_add_func ("/team-config/invalid", test_team_invalid);
   g_test_add_func ("/team-config/buffer-edges", test_team_buffer_edges);
   g_test_add_func ("/team-config/from-file", test_team_from_file);

@@ -9,6 +9,10 @@
  *   echo (or anything unknown)  streams "Echo: <last message>"
  *   markdown                    a reply with a heading, a list and code
  *   tools                       two parallel tool calls
+ *   tools-answer                the two calls of "tools"; once the request
+ *                               holds tool results, a text reply quoting
+ *                               each ("[call_a] …")
+ *   tools-loop                  a read_file call every time
  *   terminate                   "All done. TERMINATE"
  *   unauthorized                401 whose body echoes the Authorization header
  *   notfound                    404 model not found
@@ -320,6 +324,29 @@ send_json_error (SoupServerMessage *msg,
                                     text, strlen (text));
 }
 
+
+/* "[id] content" of every tool message in the request, or NULL. */
+static char *
+tool_results (JsonObject *request)
+{
+  JsonArray *messages = json_object_get_array_member (request, "messages");
+  g_autoptr(GString) out = NULL;
+
+  for (guint i = 0; messages != NULL && i < json_array_get_length (messages); i++)
+    {
+      JsonObject *m = json_array_get_object_element (messages, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (m, "role", ""), "tool") != 0)
+        continue;
+      if (out == NULL)
+        out = g_string_new ("Tool results:");
+      g_string_append_printf (out, " [%s] %s",
+                              json_object_get_string_member_with_default (m, "tool_call_id", ""),
+                              json_object_get_string_member_with_default (m, "content", ""));
+    }
+  return out ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
 static char *
 last_message_text (JsonObject *request)
 {
@@ -362,6 +389,7 @@ handle_chat (SoupServerMessage *msg)
   JsonObject *request;
   const char *model;
   g_autofree char *last = NULL;
+  g_autofree char *results = NULL;
   GString *sse;
   gint64 prompt_tokens;
 
@@ -428,10 +456,25 @@ handle_chat (SoupServerMessage *msg)
     }
 
   last = last_message_text (request);
+  results = tool_results (request);
   prompt_tokens = (gint64)g_bytes_get_size (bytes) / 4;
   sse = g_string_new (NULL);
 
-  if (g_str_equal (model, "tools"))
+  if (g_str_equal (model, "tools-answer") && results != NULL)
+    {
+      append_text_events (sse, model, results);
+      append_finish_and_usage (sse, model, "stop", prompt_tokens, 8);
+    }
+  else if (g_str_equal (model, "tools-loop"))
+    {
+      append_event (sse, "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                    "\"model\":\"tools-loop\",\"choices\":[{\"index\":0,\"delta\":{\"role\":"
+                    "\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_l\","
+                    "\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"arguments\":"
+                    "\"{\\\"path\\\": \\\"notes.txt\\\"}\"}}]},\"finish_reason\":null}]}");
+      append_finish_and_usage (sse, model, "tool_calls", prompt_tokens, 10);
+    }
+  else if (g_str_equal (model, "tools") || g_str_equal (model, "tools-answer"))
     {
       const char *frags[] = {
         "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"tools\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_a\",\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}",

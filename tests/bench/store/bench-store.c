@@ -6,7 +6,10 @@
  *  2. da_store_search() latency over N messages of generated text
  *     (default 1,000,000), by kind of query, with p50 / p95 / max.
  *
- *   bench-store [N_MESSAGES] [N_APPENDS]
+ *   bench-store [N_MESSAGES] [N_APPENDS] [CORPUS_FILE]
+ *
+ * With CORPUS_FILE the search corpus is kept there and reused by the next
+ * run with the same N_MESSAGES (building a million messages takes minutes).
  *
  * The text is generated deterministically: a Zipf-distributed vocabulary
  * of English-like words in sentences of 5–60 words. */
@@ -202,7 +205,8 @@ query_phrase (Text *text)
   return g_strdup_printf ("\"%s %s\"", text->words[text_rank (text)], text->words[text_rank (text)]);
 }
 
-/* As you type: the first letters of a word, matched as a prefix. */
+/* As you type: the first letters of a word, matched as a prefix. Every
+ * query without a trailing space ends in a prefix, as typed. */
 static char *
 query_prefix (Text *text)
 {
@@ -218,9 +222,17 @@ query_common_word (Text *text)
   return g_strdup (text->words[g_rand_int_range (text->rand, 0, 10)]);
 }
 
+/* The same, finished with a space: no longer a prefix. */
+static char *
+query_common_word_done (Text *text)
+{
+  return g_strdup_printf ("%s ", text->words[g_rand_int_range (text->rand, 0, 10)]);
+}
+
 static void
 bench_search (Text       *text,
               const char *dir,
+              const char *corpus_file,
               guint       n)
 {
   static const struct { const char *name; QueryMaker make; } kinds[] = {
@@ -230,14 +242,42 @@ bench_search (Text       *text,
     { "quoted phrase", query_phrase },
     { "prefix as typed", query_prefix },
     { "one of the 10 commonest words", query_common_word },
+    { "the same followed by a space", query_common_word_done },
   };
-  g_autoptr(DaStore) store = open_fresh (dir, "search.sqlite3");
+  g_autoptr(DaStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) all_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 conversations[N_CONVERSATIONS];
   gint64 start = g_get_monotonic_time ();
+  gboolean reuse = FALSE;
 
-  for (guint i = 0; i < N_CONVERSATIONS; i++)
+  if (corpus_file != NULL)
+    {
+      reuse = g_file_test (corpus_file, G_FILE_TEST_EXISTS);
+      store = da_store_new (corpus_file, &error);
+      if (store == NULL)
+        g_error ("%s", error->message);
+      if (reuse)
+        {
+          sqlite3_stmt *count = NULL;
+
+          sqlite3_prepare_v2 (store->db->handle, "SELECT count(*) FROM messages", -1, &count, NULL);
+          sqlite3_step (count);
+          reuse = (guint)sqlite3_column_int64 (count, 0) == n;
+          sqlite3_finalize (count);
+          if (!reuse)
+            g_error ("%s does not hold %u messages", corpus_file, n);
+          g_print ("search: reusing %s\n", corpus_file);
+          /* Keep the query stream the same as a run that built it. */
+          for (guint i = 0; i < n; i++)
+            g_free (text_sentence (text));
+        }
+    }
+  else
+    store = open_fresh (dir, "search.sqlite3");
+
+  for (guint i = 0; i < N_CONVERSATIONS && !reuse; i++)
     {
       g_autofree char *title = g_strdup_printf ("Conversation %u", i);
 
@@ -245,7 +285,7 @@ bench_search (Text       *text,
     }
 
   /* Building the corpus goes faster in batches; the search is what counts. */
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && !reuse; i++)
     {
       g_autofree char *content = text_sentence (text);
       g_autoptr(DaMessage) message = da_message_new (i % 2 ? DA_ROLE_ASSISTANT : DA_ROLE_USER,
@@ -256,7 +296,7 @@ bench_search (Text       *text,
       if (!da_store_add_message (store, conversations[i % N_CONVERSATIONS], message, &error))
         g_error ("%s", error->message);
     }
-  if (n > 0 && !_da_db_exec (store->db, "COMMIT", &error))
+  if (n > 0 && !reuse && !_da_db_exec (store->db, "COMMIT", &error))
     g_error ("%s", error->message);
   g_print ("search: stored %u messages in %.1f s\n", n, (g_get_monotonic_time () - start) / 1e6);
 
@@ -269,36 +309,47 @@ bench_search (Text       *text,
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
       g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (gint64));
       guint total_hits = 0;
 
       for (guint q = 0; q < N_QUERIES_PER_KIND; q++)
         {
           g_autofree char *query = kinds[k].make (text);
           g_autoptr(GPtrArray) hits = NULL;
-          gint64 t0 = g_get_monotonic_time (), dt;
+          gint64 t0 = g_get_monotonic_time (), c0 = cpu_time (), dt, dc;
 
           hits = da_store_search (store, query, 20, &error);
           if (hits == NULL)
             g_error ("%s: %s", query, error->message);
           dt = g_get_monotonic_time () - t0;
+          dc = cpu_time () - c0;
           total_hits += hits->len;
           g_array_append_val (times, dt);
           g_array_append_val (all, dt);
+          g_array_append_val (cpu_times, dc);
+          g_array_append_val (all_cpu, dc);
         }
 
       g_array_sort (times, compare_gint64);
-      g_print ("search %-30s p50 %7.2f ms  p95 %7.2f ms  max %7.2f ms  (%.1f hits/query, limit 20)\n",
+      g_array_sort (cpu_times, compare_gint64);
+      g_print ("search %-30s wall p50 %7.2f p95 %7.2f max %7.2f ms | cpu p50 %7.2f p95 %7.2f ms | %.1f hits\n",
                kinds[k].name,
                g_array_index (times, gint64, times->len / 2) / 1000.0,
                g_array_index (times, gint64, times->len * 95 / 100) / 1000.0,
                g_array_index (times, gint64, times->len - 1) / 1000.0,
+               g_array_index (cpu_times, gint64, cpu_times->len / 2) / 1000.0,
+               g_array_index (cpu_times, gint64, cpu_times->len * 95 / 100) / 1000.0,
                (double)total_hits / N_QUERIES_PER_KIND);
     }
 
   g_array_sort (all, compare_gint64);
-  g_print ("search over %u messages, all %u queries: p50 %.2f ms  p95 %.2f ms\n", n, all->len,
+  g_array_sort (all_cpu, compare_gint64);
+  g_print ("search over %u messages, all %u queries: wall p50 %.2f ms p95 %.2f ms | cpu p50 %.2f ms p95 %.2f ms\n",
+           n, all->len,
            g_array_index (all, gint64, all->len / 2) / 1000.0,
-           g_array_index (all, gint64, all->len * 95 / 100) / 1000.0);
+           g_array_index (all, gint64, all->len * 95 / 100) / 1000.0,
+           g_array_index (all_cpu, gint64, all_cpu->len / 2) / 1000.0,
+           g_array_index (all_cpu, gint64, all_cpu->len * 95 / 100) / 1000.0);
 }
 
 static void
@@ -327,7 +378,7 @@ main (int   argc,
   text_init (&text);
   g_print ("SQLite %s\n", sqlite3_libversion ());
   bench_appends (&text, dir, n_appends);
-  bench_search (&text, dir, n_messages);
+  bench_search (&text, dir, argc > 3 ? argv[3] : NULL, n_messages);
   text_clear (&text);
   remove_dir (dir);
 
