@@ -287,6 +287,74 @@ test_unknown_tool (void)
   g_assert_nonnull (strstr (err, "format_disk"));
 }
 
+static char *
+cli_output (int        *status,
+            const char *first,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  va_list ap;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("DA_CLI_PATH"));
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", out, err);
+  *status = g_subprocess_get_exit_status (proc);
+  return out;
+}
+
+static void
+test_permissions_command (void)
+{
+  g_autoptr(Run) run = run_cli ("--no-prompt", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *audit_out = NULL;
+  g_autofree char *list_out = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *revoke_out = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *id = NULL;
+  gint64 grant_id;
+  int status;
+
+  audit_out = cli_output (&status, "permissions", "audit", "--json", "--db", run->db, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (audit_out, "\"decision\":\"deny\""));
+  g_assert_nonnull (strstr (audit_out, "\"tool\":\"read_file\""));
+
+  {
+    g_autoptr(DaStore) store = da_store_new (run->db, &error);
+
+    g_assert_no_error (error);
+    grant_id = da_store_add_grant (store, "planner", "read", "/srv/data", NULL, &error);
+    g_assert_no_error (error);
+  }
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, grant_id);
+
+  list_out = cli_output (&status, "permissions", "list", "--json", "--db", run->db, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (list_out, "\"target\":\"/srv/data\""));
+
+  revoke_out = cli_output (&status, "permissions", "revoke", id, "--db", run->db, NULL);
+  g_assert_cmpint (status, ==, 0);
+  after = cli_output (&status, "permissions", "list", "--json", "--db", run->db, NULL);
+  g_assert_cmpstr (after, ==, "");
+  again = cli_output (&status, "permissions", "revoke", id, "--db", run->db, NULL);
+  g_assert_cmpint (status, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -312,6 +380,7 @@ main (int   argc,
   g_test_add_func ("/cli-run-tools/allow-read", test_allow_read);
   g_test_add_func ("/cli-run-tools/no-prompt", test_no_prompt);
   g_test_add_func ("/cli-run-tools/unknown-tool", test_unknown_tool);
+  g_test_add_func ("/cli-run-tools/permissions-command", test_permissions_command);
   ret = g_test_run ();
 
   g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
