@@ -190,7 +190,6 @@ test_allow_read (void)
   g_autoptr(GPtrArray) calls = events_of (run, "tool_call");
   g_autoptr(GPtrArray) permissions = events_of (run, "permission");
   g_autoptr(GPtrArray) entries = audit (run);
-  g_autofree char *notes = g_build_filename (workspace, "notes.txt", NULL);
   JsonObject *a, *b;
 
   g_assert_cmpint (run->status, ==, 0);
