@@ -11,6 +11,7 @@
 
 #include "da-agent-error.h"
 #include "da-cli-printer.h"
+#include "da-escape.h"
 #include "da-group-chat.h"
 #include "da-llm-error.h"
 
@@ -338,6 +339,39 @@ da_cli_printer_print_permission (DaCliPrinter *self,
       json_builder_add_string_value (b, target);
       json_builder_set_member_name (b, "decision");
       json_builder_add_string_value (b, decision);
+      emit_object (self, b);
+      return;
+    }
+
+  if (g_str_has_prefix (decision, "deny"))
+    {
+      g_autofree char *shown = da_escape_for_display (target, -1);
+
+      close_text_line (self);
+      fprintf (self->err, "[%s: %s %s “%s”]\n", agent ? agent : "", decision, kind, shown);
+      fflush (self->err);
+    }
+}
+
+void
+da_cli_printer_print_tool_result (DaCliPrinter *self,
+                                  const char   *agent,
+                                  const char   *id,
+                                  gboolean      ok,
+                                  const char   *content)
+{
+  g_return_if_fail (DA_IS_CLI_PRINTER (self));
+
+  if (self->json)
+    {
+      g_autoptr(JsonBuilder) b = begin_event ("tool_result", agent);
+
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, id ? id : "");
+      json_builder_set_member_name (b, "ok");
+      json_builder_add_boolean_value (b, ok);
+      json_builder_set_member_name (b, "content");
+      json_builder_add_string_value (b, content ? content : "");
       emit_object (self, b);
     }
 }

@@ -24,6 +24,11 @@ void          da_cli_printer_print_permission (DaCliPrinter *self,
                                                const char   *kind,
                                                const char   *target,
                                                const char   *decision);
+void          da_cli_printer_print_tool_result (DaCliPrinter *self,
+                                               const char   *agent,
+                                               const char   *id,
+                                               gboolean      ok,
+                                               const char   *content);
 void          da_cli_printer_print_stop       (DaCliPrinter *self,
                                                const char   *reason);
 

@@ -15,6 +15,7 @@
 #include "da-chat.h"
 #include "da-cli.h"
 #include "da-cli-printer.h"
+#include "da-cli-tools.h"
 #include "da-cli-run.h"
 #include "da-cli-util.h"
 #include "da-group-chat.h"
@@ -343,6 +344,7 @@ da_cli_run_main (int   argc,
   g_autoptr(GPtrArray) agents = NULL;
   g_autoptr(GObject) chat = NULL;
   g_autoptr(DaCliPrinter) printer = NULL;
+  g_autoptr(DaCliTools) tools = NULL;
   g_autoptr(DaStore) store = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
@@ -427,6 +429,15 @@ da_cli_run_main (int   argc,
   ctx.cancellable = cancellable;
   ctx.store = store;
   ctx.printer = printer;
+
+  tools = da_cli_tools_setup (team, agents, permission_flags, store, ctx.conversation_id,
+                              !no_prompt, printer, &error);
+  if (tools == NULL)
+    {
+      da_cli_printerr ("%s: %s", argv[1], error->message);
+      status = DA_CLI_EXIT_FAILURE;
+      goto out;
+    }
 
   /* A person can answer for a user proxy only at a terminal, and not under
    * --no-prompt; otherwise the human is absent and the chat says so. */

@@ -8,6 +8,7 @@
 #include "da-cli.h"
 #include "da-cli-history.h"
 #include "da-cli-keys.h"
+#include "da-cli-permissions.h"
 #include "da-cli-util.h"
 #include "da-keyring.h"
 #ifdef DA_CLI_HAVE_RUN
@@ -20,6 +21,7 @@ static const DaCliCommand commands[] = {
 #endif
   { "keys", "Store, list and delete API keys in the keyring", da_cli_keys_main },
   { "history", "List, show, search and export conversations", da_cli_history_main },
+  { "permissions", "List and revoke grants; show the audit log", da_cli_permissions_main },
   { NULL }
 };
 
