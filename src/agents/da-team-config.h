@@ -107,6 +107,9 @@ typedef struct
  *   da_termination_new_from_json() (one per run: it keeps state)
  * @transitions: (nullable): agent name → (array zero-terminated=1)
  *   names of the agents that may speak next
+ * @warnings: (nullable) (array zero-terminated=1): for a team imported
+ *   from AutoGen, what could not be mapped; see
+ *   da_team_config_get_warnings()
  *
  * A parsed, validated team file. Reference counted; read-only once
  * parsed.
@@ -121,6 +124,7 @@ typedef struct
   gint64               max_turns;
   JsonNode            *termination;
   GHashTable          *transitions;
+  GStrv                warnings;
 } DaTeamConfig;
 
 /**
@@ -160,6 +164,7 @@ const DaAgentConfig  *da_team_config_get_agent          (DaTeamConfig         *s
                                                          const char           *name);
 const char * const   *da_team_config_get_transitions    (DaTeamConfig         *self,
                                                          const char           *from);
+const char * const   *da_team_config_get_warnings       (DaTeamConfig         *self);
 GPtrArray            *da_team_config_create_agents      (DaTeamConfig         *self,
                                                          DaProviderResolver    resolver,
                                                          gpointer              user_data,

@@ -353,6 +353,8 @@ da_cli_run_main (int   argc,
       status = DA_CLI_EXIT_FAILURE;
       goto out;
     }
+  for (const char * const *w = da_team_config_get_warnings (team); *w != NULL; w++)
+    da_cli_printerr ("warning: %s", *w);
 
   if (team->team_kind != DA_TEAM_KIND_DIRECT && team->agents->len > 2)
     {
