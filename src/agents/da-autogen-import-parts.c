@@ -181,13 +181,15 @@ _da_autogen_check_keys (DaAutogenImport    *im,
     {
       const char *key = l->data;
       g_autofree char *member_path = NULL;
+      g_autofree char *quoted = NULL;
 
       if (g_strv_contains (handled, key) || g_strv_contains (harmless_keys, key) ||
           is_unset (json_object_get_member (config, key)))
         continue;
 
       member_path = _da_autogen_path_member (path, key);
-      _da_autogen_warn (im, member_path, "'%s' has no equivalent in a team file; left out", key);
+      quoted = _da_autogen_quote (key);
+      _da_autogen_warn (im, member_path, "%s has no equivalent in a team file; left out", quoted);
     }
 }
 

@@ -223,6 +223,17 @@ import_model_context (DaAutogenImport *im,
   return TRUE;
 }
 
+static gboolean
+is_tool_name (const char *name)
+{
+  if (name[0] == '\0' || strlen (name) > 64)
+    return FALSE;
+  for (const char *s = name; *s != '\0'; s++)
+    if (!g_ascii_isalnum (*s) && *s != '_' && *s != '-')
+      return FALSE;
+  return TRUE;
+}
+
 static void
 import_handoffs (DaAutogenImport *im,
                  JsonNode        *node,
@@ -252,7 +263,7 @@ import_handoffs (DaAutogenImport *im,
       quoted = _da_autogen_quote (target != NULL ? target : "?");
       _da_autogen_warn (im, item_path, "handoff to %s left out: a team file has no key for "
                         "swarm handoffs yet (the agent would need a transfer_to_%s tool)",
-                        quoted, target != NULL ? target : "NAME");
+                        quoted, target != NULL && is_tool_name (target) ? target : "NAME");
     }
 }
 
@@ -469,12 +480,12 @@ import_selector (DaAutogenImport *im,
         {
           JsonObject *object = json_node_get_object (provider);
           const char *model = _da_autogen_get_string (object, "model");
+          g_autofree char *quoted = _da_autogen_quote (model != NULL ? model : "default");
 
           _da_autogen_warn (im, "$.config.model_client",
-                            "the speaker selector's model (%s%s%s) is left out: a team file "
-                            "has no key for it yet, so the selector uses what the runner gives it",
-                            json_object_get_string_member (object, "kind"),
-                            model != NULL ? " " : "", model != NULL ? model : "");
+                            "the speaker selector's model (%s, model %s) is left out: a team "
+                            "file has no key for it yet, so the selector uses what the runner "
+                            "gives it", json_object_get_string_member (object, "kind"), quoted);
         }
     }
 
@@ -690,12 +701,20 @@ load_json (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, len, &json_error))
     {
-      g_autofree char *line = g_strdelimit (g_strdup (json_error->message), "\r\n\t", ' ');
-      const char *message = line;
+      const char *message = json_error->message;
+      g_autoptr(GString) line = g_string_new (NULL);
 
+      /* json-glib echoes tokens of the input: keep them on one line. */
       if (g_str_has_prefix (message, "<data>:"))
         message += strlen ("<data>:");
-      g_set_error (error, DA_AGENT_ERROR, DA_AGENT_ERROR_INVALID_TEAM, "$: invalid JSON: %s", message);
+      for (const char *c = message; *c != '\0'; c++)
+        {
+          if ((guchar)*c < 0x20 || *c == 0x7f)
+            g_string_append_printf (line, "\\u%04x", (guchar)*c);
+          else
+            g_string_append_c (line, *c);
+        }
+      g_set_error (error, DA_AGENT_ERROR, DA_AGENT_ERROR_INVALID_TEAM, "$: invalid JSON: %s", line->str);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
