@@ -113,6 +113,9 @@ typedef struct
  *   of a selector team ("selector": {"provider": {…}})
  * @selector_prompt: (nullable): its prompt, when not the default
  * @selector_max_attempts: attempts at a valid name, 0 when not given
+ * @warnings: (nullable) (array zero-terminated=1): for a team imported
+ *   from AutoGen, what could not be mapped; see
+ *   da_team_config_get_warnings()
  *
  * A parsed, validated team file. Reference counted; read-only once
  * parsed.
@@ -132,6 +135,7 @@ typedef struct
   DaProviderConfig    *selector_provider;
   char                *selector_prompt;
   gint64               selector_max_attempts;
+  GStrv                warnings;
 } DaTeamConfig;
 
 /**
@@ -171,6 +175,7 @@ const DaAgentConfig  *da_team_config_get_agent          (DaTeamConfig         *s
                                                          const char           *name);
 const char * const   *da_team_config_get_transitions    (DaTeamConfig         *self,
                                                          const char           *from);
+const char * const   *da_team_config_get_warnings       (DaTeamConfig         *self);
 GPtrArray            *da_team_config_create_agents      (DaTeamConfig         *self,
                                                          DaProviderResolver    resolver,
                                                          gpointer              user_data,

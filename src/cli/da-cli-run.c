@@ -392,6 +392,8 @@ da_cli_run_main (int   argc,
       status = DA_CLI_EXIT_FAILURE;
       goto out;
     }
+  for (const char * const *w = da_team_config_get_warnings (team); *w != NULL; w++)
+    da_cli_printerr ("warning: %s", *w);
 
   agents = da_team_config_create_agents (team, resolve_provider, NULL, &error);
   if (agents == NULL ||
