@@ -137,8 +137,14 @@ da_agent_spec_from_json (const char  *json,
       return NULL;
     }
 
+  /* A team has at least two agents: the second is a user proxy whose name
+   * cannot be the library agent's. */
   canonical = json_to_string (root, FALSE);
-  wrapped = g_strdup_printf ("{\"name\":\"library\",\"agents\":[%s]}", canonical);
+  wrapped = g_strdup_printf ("{\"name\":\"library\",\"agents\":[%s,"
+                             "{\"name\":\"%s\",\"kind\":\"user_proxy\",\"human_input\":\"never\"}]}",
+                             canonical,
+                             g_str_equal (json_object_get_string_member (object, "name"), "user")
+                             ? "library-user" : "user");
   team = da_team_config_new_from_data (wrapped, -1, error);
   if (team == NULL)
     return NULL;

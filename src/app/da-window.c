@@ -208,6 +208,14 @@ da_window_get_session (DaWindow *self)
   return self->session;
 }
 
+GtkListBox *
+da_window_get_search_results (DaWindow *self)
+{
+  g_return_val_if_fail (DA_IS_WINDOW (self), NULL);
+
+  return self->search_list;
+}
+
 DaChatView *
 da_window_get_chat_view (DaWindow *self)
 {
