@@ -9,7 +9,8 @@
 /* The team file's "termination" object:
  *   { "max_messages": 10 }
  *   { "text_mention": "TERMINATE" }  or
- *   { "text_mention": { "text": "APPROVE", "sources": ["critic"] } }
+ *   { "text_mention": { "text": "APPROVE", "sources": ["critic"] } }  or
+ *   { "text_mention": "APPROVE", "sources": ["critic"] }
  *   { "token_usage": 5000 }  or  { "token_usage": { "max_total_tokens": 5000,
  *                "max_prompt_tokens": 4000, "max_completion_tokens": 1000 } }
  *   { "timeout": 30 }                 seconds, more than 0
@@ -116,8 +117,10 @@ parse_token_usage (JsonNode    *node,
                    const char  *path,
                    GError     **error)
 {
+  /* AutoGen's names, and the short ones team files have used. */
   static const char * const members[] = { "max_total_tokens", "max_prompt_tokens",
                                           "max_completion_tokens" };
+  static const char * const short_members[] = { "max_total", "max_prompt", "max_completion" };
   gint64 limits[3] = { 0, 0, 0 };
   JsonObject *object;
   g_autoptr(GList) names = NULL;
@@ -137,15 +140,20 @@ parse_token_usage (JsonNode    *node,
     {
       guint i;
 
+      const char *name = l->data;
+
       for (i = 0; i < G_N_ELEMENTS (members); i++)
-        if (g_str_equal (l->data, members[i]))
+        if (g_str_equal (name, members[i]) || g_str_equal (name, short_members[i]))
           break;
       if (i == G_N_ELEMENTS (members))
-        return config_error (error, path, "unknown key \"%s\"", (const char *)l->data);
-      if (!is_int (json_object_get_member (object, members[i])) ||
-          json_object_get_int_member (object, members[i]) <= 0)
-        return config_error (error, path, "\"%s\" must be a positive integer", members[i]);
-      limits[i] = json_object_get_int_member (object, members[i]);
+        return config_error (error, path, "unknown key \"%s\" (expected max_total_tokens, "
+                             "max_prompt_tokens or max_completion_tokens)", name);
+      if (limits[i] != 0)
+        return config_error (error, path, "\"%s\" is given twice", members[i]);
+      if (!is_int (json_object_get_member (object, name)) ||
+          json_object_get_int_member (object, name) <= 0)
+        return config_error (error, path, "\"%s\" must be a positive integer", name);
+      limits[i] = json_object_get_int_member (object, name);
     }
   if (limits[0] + limits[1] + limits[2] == 0)
     return config_error (error, path, "needs max_total_tokens, max_prompt_tokens or max_completion_tokens");
@@ -242,6 +250,9 @@ parse_node (JsonNode    *node,
     {
       const char *name = l->data;
 
+      /* "sources" may stand beside a text mention instead of inside it. */
+      if (g_str_equal (name, "sources") && json_object_has_member (object, "text_mention"))
+        continue;
       if (!g_strv_contains (leaf_keys, name))
         return config_error (error, path, "unknown condition \"%s\"", name);
       if (key != NULL)
@@ -260,6 +271,18 @@ parse_node (JsonNode    *node,
       if (!is_int (value) || json_node_get_int (value) <= 0 || json_node_get_int (value) > G_MAXUINT)
         return config_error (error, value_path, "expected a positive message count");
       return da_termination_max_messages_new ((guint)json_node_get_int (value));
+    }
+  if (g_str_equal (key, "text_mention") && json_object_has_member (object, "sources"))
+    {
+      g_autofree char *sources_path = g_strdup_printf ("%s.sources", path);
+      g_auto(GStrv) sources = NULL;
+
+      if (!is_string (value) || json_node_get_string (value)[0] == '\0')
+        return config_error (error, value_path, "expected a non-empty text beside \"sources\"");
+      sources = parse_names (json_object_get_member (object, "sources"), sources_path, FALSE, error);
+      if (sources == NULL)
+        return NULL;
+      return da_termination_text_mention_new (json_node_get_string (value), (const char * const *)sources);
     }
   if (g_str_equal (key, "text_mention"))
     return parse_text_mention (value, value_path, error);

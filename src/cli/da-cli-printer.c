@@ -105,6 +105,17 @@ begin_event (const char *type,
   return b;
 }
 
+/* A group chat's task has no sending agent when the team has no user
+ * proxy; the message still names its sender ("user"). */
+static const char *
+sender_name (DaAgent   *sender,
+             DaMessage *message)
+{
+  if (sender != NULL)
+    return da_agent_get_name (sender);
+  return da_message_get_sender (message) ? da_message_get_sender (message) : "user";
+}
+
 static void
 close_text_line (DaCliPrinter *self)
 {
@@ -148,7 +159,7 @@ message_started_cb (DaCliPrinter *self,
   if (!self->json)
     {
       close_text_line (self);
-      fprintf (self->out, "%s: ", da_agent_get_name (sender));
+      fprintf (self->out, "%s: ", sender_name (sender, message));
       fflush (self->out);
       self->line_open = TRUE;
     }
@@ -176,7 +187,7 @@ message_completed_cb (DaCliPrinter *self,
                       GObject      *chat)
 {
   GPtrArray *calls = da_message_get_tool_calls (message);
-  const char *name = da_agent_get_name (sender);
+  const char *name = sender_name (sender, message);
   DaRole role = da_message_get_role (message);
 
   g_signal_handlers_disconnect_by_func (message, delta_cb, self);

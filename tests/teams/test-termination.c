@@ -292,7 +292,8 @@ test_same_as_team_file (void)
       g_autofree char *text_b = NULL;
 
       g_assert_no_error (error);
-      from_config = da_termination_new_from_config (config->termination);
+      from_config = da_termination_new_from_json (config->termination, &error);
+      g_assert_no_error (error);
       ours = _da_termination_parse_data (condition, -1, &error);
       g_assert_no_error (error);
       a = da_termination_to_json (from_config);
