@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,7 @@ void           da_chat_session_send           (DaChatSession *self,
                                                const char    *text);
 void           da_chat_session_stop           (DaChatSession *self);
 void           da_chat_session_retry          (DaChatSession *self);
+void           da_chat_session_set_tool_config (DaChatSession *self,
+                                                JsonObject    *config);
 
 G_END_DECLS
