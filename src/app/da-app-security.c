@@ -81,9 +81,17 @@ static GtkWindow *
 find_parent (void)
 {
   GApplication *app = g_application_get_default ();
+  g_autoptr(GList) toplevels = NULL;
 
-  if (app != NULL && GTK_IS_APPLICATION (app))
+  if (app != NULL && GTK_IS_APPLICATION (app) &&
+      gtk_application_get_active_window (GTK_APPLICATION (app)) != NULL)
     return gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  /* A window outside the application (an embedding, a test). */
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (gtk_widget_get_visible (l->data) && !DA_IS_PERMISSION_DIALOG (l->data))
+      return l->data;
   return NULL;
 }
 
