@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "da-app-security.h"
+#include "da-audit-window.h"
 #include "da-permission-dialog.h"
 #include "da-store.h"
 #include "da-test-util.h"
@@ -302,6 +303,75 @@ test_cancelled (Fixture       *f,
   g_assert_true (da_test_wait_for (points_to_null, &dialog, 10000));
 }
 
+static gboolean
+audit_loaded (gpointer data)
+{
+  return da_audit_window_get_loaded (DA_AUDIT_WINDOW (data));
+}
+
+static gboolean
+widget_has_text (GtkWidget  *root,
+                 const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        return TRUE;
+      if (widget_has_text (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The audit view lists the decisions, newest first, targets escaped;
+ * it follows decisions made while it is open. */
+static void
+test_audit_view (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *first = g_build_filename (f->dir, "first.txt", NULL);
+  g_autofree char *second_raw = g_build_filename (f->dir, "second\033.txt", NULL);
+  g_autofree char *second = g_build_filename (f->dir, "second\\x1b.txt", NULL);
+  g_autofree char *third = g_build_filename (f->dir, "third.txt", NULL);
+  g_autofree char *screenshot = NULL;
+  GtkWidget *window;
+  GtkListBox *list;
+  GtkWidget *row;
+
+  ask (f, DA_PERMISSION_READ, first, NULL);
+  respond (f, "deny");
+  ask (f, DA_PERMISSION_READ, second_raw, NULL);
+  respond (f, "once");
+
+  window = da_audit_window_new (f->window, f->security);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (da_test_wait_for (audit_loaded, window, 10000));
+  list = da_audit_window_get_list (DA_AUDIT_WINDOW (window));
+
+  /* Newest first: the second request's rows come before the first's. */
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_nonnull (row);
+  g_assert_true (widget_has_text (row, second));
+  g_assert_true (widget_has_text (row, "Allowed once"));
+  g_assert_true (widget_has_text (GTK_WIDGET (list), first));
+  g_assert_true (widget_has_text (GTK_WIDGET (list), "Denied"));
+  g_assert_true (widget_has_text (GTK_WIDGET (list), "Asked"));
+
+  /* A decision made while the window is open shows up. */
+  ask (f, DA_PERMISSION_READ, third, NULL);
+  respond (f, "deny");
+  g_assert_true (da_test_wait_for (audit_loaded, window, 10000));
+  da_test_wait_ms (50);
+  g_assert_true (da_test_wait_for (audit_loaded, window, 10000));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (widget_has_text (row, third));
+
+  screenshot = da_test_screenshot (window, "audit-window");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +386,7 @@ main (int   argc,
   ADD ("/app/permission-dialog/once", test_once);
   ADD ("/app/permission-dialog/always", test_always);
   ADD ("/app/permission-dialog/cancelled", test_cancelled);
+  ADD ("/app/audit-window/lists-decisions", test_audit_view);
 #undef ADD
 
   return g_test_run ();
