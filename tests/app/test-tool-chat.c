@@ -104,7 +104,14 @@ fixture_set_up (Fixture       *f,
   json_parser_load_from_data (parser, "{\"tools\": [\"read_file\", \"list_directory\"],"
                                       " \"permissions\": {\"isolation\": \"strict\"}}", -1, &error);
   g_assert_no_error (error);
-  f->session = da_chat_session_new ("planner", NULL, "openai", base_url, "tools-answer");
+  {
+    g_autoptr(DaAgentSpec) spec = da_agent_spec_new ("planner");
+
+    spec->provider_kind = g_strdup ("openai");
+    spec->base_url = g_strdup (base_url);
+    spec->model = g_strdup ("tools-answer");
+    f->session = da_chat_session_new (NULL, spec);
+  }
   da_chat_session_set_tool_config (f->session, json_node_get_object (json_parser_get_root (parser)));
 
   f->window = GTK_WINDOW (gtk_window_new ());
