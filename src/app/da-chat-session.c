@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "da-app-security.h"
 #include "da-assistant-agent.h"
 #include "da-chat-session.h"
 #include "da-keyring.h"
@@ -42,6 +43,7 @@ struct _DaChatSession
   DaAssistantAgent *agent;
   GCancellable     *cancellable;
   DaMessage        *reply;
+  JsonObject       *tool_config;
 };
 
 enum {
@@ -268,6 +270,14 @@ key_lookup_cb (GObject      *object,
     da_conversable_agent_set_max_tokens (DA_CONVERSABLE_AGENT (self->agent), self->spec->max_tokens);
   g_signal_connect_object (self->agent, "reply-started", G_CALLBACK (reply_started_cb),
                            self, G_CONNECT_SWAPPED);
+  if (self->tool_config != NULL &&
+      !da_app_security_equip_agent (da_app_security_get_default (), DA_CONVERSABLE_AGENT (self->agent),
+                                    self->tool_config, &error))
+    {
+      g_clear_object (&self->agent);
+      fail_before_reply (self, error->message);
+      return;
+    }
 
   if (g_cancellable_is_cancelled (self->cancellable))
     {
@@ -341,6 +351,7 @@ da_chat_session_finalize (GObject *object)
   DaChatSession *self = DA_CHAT_SESSION (object);
 
   g_clear_object (&self->messages);
+  g_clear_pointer (&self->tool_config, json_object_unref);
   g_clear_object (&self->store);
   g_clear_pointer (&self->spec, da_agent_spec_free);
   g_free (self->title);
@@ -755,4 +766,24 @@ da_chat_session_delete_stored (DaChatSession  *self,
 
   self->conversation_id = -1;
   return TRUE;
+}
+
+/**
+ * da_chat_session_set_tool_config:
+ * @config: (nullable): the agent's team-file object; its "tools" and
+ *   "permissions" give the agent built-in tools, asked for through the
+ *   permission dialog
+ *
+ * Takes effect when the agent is made, before the first reply.
+ */
+void
+da_chat_session_set_tool_config (DaChatSession *self,
+                                 JsonObject    *config)
+{
+  g_return_if_fail (DA_IS_CHAT_SESSION (self));
+
+  if (config != NULL)
+    json_object_ref (config);
+  g_clear_pointer (&self->tool_config, json_object_unref);
+  self->tool_config = config;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "da-agent-spec.h"
 #include "da-store.h"
@@ -40,5 +41,7 @@ void           da_chat_session_stop                 (DaChatSession     *self);
 void           da_chat_session_retry                (DaChatSession     *self);
 gboolean       da_chat_session_delete_stored        (DaChatSession     *self,
                                                      GError           **error);
+void           da_chat_session_set_tool_config      (DaChatSession     *self,
+                                                     JsonObject        *config);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "da-markdown-view.h"
 #include "da-message-row.h"
+#include "da-tool-card.h"
 
 struct _DaMessageRow
 {
@@ -26,6 +27,8 @@ struct _DaMessageRow
   GtkLabel       *error_label;
   GtkLabel       *usage_label;
   GtkWidget      *retry_button;
+  GtkWidget      *tools_box;
+  gboolean        watching_outcomes;
 };
 
 enum {
@@ -145,6 +148,76 @@ update_identity (DaMessageRow *self)
                           role_text != NULL && g_strcmp0 (role_text, sender) != 0);
 }
 
+/* Tool calls and results are drawn as cards (da-tool-card.c): an
+ * assistant reply shows the calls it asked for, a tool message the
+ * outcome of its call, with the run's details while the application
+ * still knows them. */
+static void outcome_added_cb (DaMessageRow *self,
+                              const char   *call_id);
+
+static void
+update_tools (DaMessageRow *self)
+{
+  DaAppSecurity *security = da_app_security_peek_default ();
+  DaRole role = self->message ? da_message_get_role (self->message) : DA_ROLE_USER;
+  GPtrArray *calls = self->message ? da_message_get_tool_calls (self->message) : NULL;
+  GtkWidget *child;
+  gboolean any = FALSE;
+
+  if (security != NULL && !self->watching_outcomes)
+    {
+      g_signal_connect_object (security, "outcome-added", G_CALLBACK (outcome_added_cb),
+                               self, G_CONNECT_SWAPPED);
+      self->watching_outcomes = TRUE;
+    }
+
+  while ((child = gtk_widget_get_first_child (self->tools_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->tools_box), child);
+
+  if (role == DA_ROLE_ASSISTANT && calls != NULL)
+    {
+      for (guint i = 0; i < calls->len; i++)
+        {
+          const DaToolCall *call = g_ptr_array_index (calls, i);
+          GtkWidget *card = da_tool_card_new ();
+
+          da_tool_card_set_call (DA_TOOL_CARD (card), call);
+          gtk_box_append (GTK_BOX (self->tools_box), card);
+          any = TRUE;
+        }
+    }
+  else if (role == DA_ROLE_TOOL)
+    {
+      const char *id = da_message_get_tool_call_id (self->message);
+      const DaToolOutcome *outcome = security ? da_app_security_lookup_outcome (security, id) : NULL;
+      GtkWidget *card = da_tool_card_new ();
+
+      if (outcome != NULL)
+        da_tool_card_set_outcome (DA_TOOL_CARD (card), outcome);
+      else
+        {
+          g_autoptr(DaToolCall) call = da_tool_call_new (id, _("Tool"), NULL);
+
+          da_tool_card_set_call (DA_TOOL_CARD (card), call);
+          da_tool_card_set_output (DA_TOOL_CARD (card), da_message_get_content (self->message));
+        }
+      gtk_box_append (GTK_BOX (self->tools_box), card);
+      any = TRUE;
+    }
+
+  gtk_widget_set_visible (self->tools_box, any);
+  gtk_widget_set_visible (GTK_WIDGET (self->markdown), role != DA_ROLE_TOOL);
+}
+
+static void
+outcome_added_cb (DaMessageRow *self,
+                  const char   *call_id)
+{
+  if (self->message != NULL && da_message_get_role (self->message) == DA_ROLE_TOOL &&
+      g_strcmp0 (da_message_get_tool_call_id (self->message), call_id) == 0)
+    update_tools (self);
+}
+
 static void
 da_message_row_dispose (GObject *object)
 {
@@ -228,6 +301,7 @@ da_message_row_class_init (DaMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaMessageRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, DaMessageRow, usage_label);
   gtk_widget_class_bind_template_child (widget_class, DaMessageRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, DaMessageRow, tools_box);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -243,6 +317,8 @@ da_message_row_init (DaMessageRow *self)
   g_signal_group_connect_swapped (self->signals, "notify::prompt-tokens", G_CALLBACK (update_usage), self);
   g_signal_group_connect_swapped (self->signals, "notify::completion-tokens", G_CALLBACK (update_usage), self);
   g_signal_group_connect_swapped (self->signals, "notify::sender", G_CALLBACK (update_identity), self);
+  g_signal_group_connect_swapped (self->signals, "notify::n-tool-calls", G_CALLBACK (update_tools), self);
+  g_signal_group_connect_swapped (self->signals, "notify::tool-call-id", G_CALLBACK (update_tools), self);
 }
 
 GtkWidget *
@@ -274,6 +350,7 @@ da_message_row_set_message (DaMessageRow *self,
   update_content (self);
   update_state (self);
   update_usage (self);
+  update_tools (self);
   /* A recycled row shows its new message at once. */
   da_markdown_view_flush (self->markdown);
 

@@ -14,6 +14,7 @@
 #include "da-preferences-window.h"
 #include "da-welcome-page.h"
 #include "da-window.h"
+#include "da-audit-window.h"
 
 struct _DaWindow
 {
@@ -1072,6 +1073,7 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.show-audit-log", NULL, da_audit_window_show_action);
   gtk_widget_class_install_action (widget_class, "win.rename-chat", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "win.pin-chat", NULL, pin_action);
   gtk_widget_class_install_action (widget_class, "win.delete-chat", NULL, delete_action);
