@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "da-application.h"
 #include "da-group-chat-window.h"
 #include "da-team-actions.h"
 #include "da-team-editor.h"
@@ -26,8 +27,13 @@
 DaStore *
 da_team_actions_get_store (GtkApplication *application)
 {
-  DaStore *store = g_object_get_data (G_OBJECT (application), STORE_KEY);
+  DaStore *store;
 
+  /* The application's own history, when it has one open. */
+  if (DA_IS_APPLICATION (application) && da_application_get_store (DA_APPLICATION (application)) != NULL)
+    return da_application_get_store (DA_APPLICATION (application));
+
+  store = g_object_get_data (G_OBJECT (application), STORE_KEY);
   if (store == NULL && !g_object_get_data (G_OBJECT (application), STORE_KEY "-failed"))
     {
       g_autofree char *path = da_store_default_path ();

@@ -5,6 +5,7 @@
 
 #include "da-chat-error.h"
 #include "da-group-chat-private.h"
+#include "da-user-proxy-agent.h"
 
 static const DaSpeakerSelection selections[] = {
   [DA_TEAM_KIND_ROUND_ROBIN] = DA_SPEAKER_SELECTION_ROUND_ROBIN,
@@ -74,6 +75,21 @@ da_group_chat_new_from_config (DaTeamConfig  *config,
   da_group_chat_set_selection (self, selections[config->team_kind]);
   if (config->max_round > 0)
     da_group_chat_set_max_round (self, (guint)MIN (config->max_round, G_MAXUINT));
+  if (config->has_allow_repeat_speaker)
+    da_group_chat_set_allow_repeat_speaker (self, config->allow_repeat_speaker);
+  if (config->selector_prompt != NULL)
+    da_group_chat_set_selector_prompt (self, config->selector_prompt);
+  if (config->selector_max_attempts > 0)
+    da_group_chat_set_max_selector_attempts (self, (guint)config->selector_max_attempts);
+
+  /* The task comes from the team's user proxy when it has one, as the
+   * team file promises; otherwise it is posted as "user". */
+  for (guint i = 0; i < agents->len; i++)
+    if (DA_IS_USER_PROXY_AGENT (g_ptr_array_index (agents, i)))
+      {
+        da_group_chat_set_initiator (self, g_ptr_array_index (agents, i));
+        break;
+      }
 
   if (config->termination != NULL)
     {

@@ -11,6 +11,8 @@
 
 #include "da-agent-error.h"
 #include "da-cli-printer.h"
+#include "da-escape.h"
+#include "da-group-chat.h"
 #include "da-llm-error.h"
 
 struct _DaCliPrinter
@@ -138,7 +140,7 @@ static void
 message_started_cb (DaCliPrinter *self,
                     DaAgent      *sender,
                     DaMessage    *message,
-                    DaChat       *chat)
+                    GObject      *chat)
 {
   if (da_message_get_state (message) != DA_MESSAGE_STATE_STREAMING)
     return;
@@ -171,7 +173,7 @@ static void
 message_completed_cb (DaCliPrinter *self,
                       DaAgent      *sender,
                       DaMessage    *message,
-                      DaChat       *chat)
+                      GObject      *chat)
 {
   GPtrArray *calls = da_message_get_tool_calls (message);
   const char *name = da_agent_get_name (sender);
@@ -240,7 +242,7 @@ static void
 usage_cb (DaCliPrinter *self,
           DaAgent      *agent,
           DaMessage    *message,
-          DaChat       *chat)
+          GObject      *chat)
 {
   g_autoptr(JsonBuilder) b = NULL;
 
@@ -259,7 +261,7 @@ static void
 error_cb (DaCliPrinter *self,
           DaAgent      *agent,
           const GError *error,
-          DaChat       *chat)
+          GObject      *chat)
 {
   da_cli_printer_print_error (self, da_agent_get_name (agent), error);
 }
@@ -267,17 +269,21 @@ error_cb (DaCliPrinter *self,
 static void
 stopped_cb (DaCliPrinter *self,
             const char   *reason,
-            DaChat       *chat)
+            GObject      *chat)
 {
   da_cli_printer_print_stop (self, reason);
 }
 
+/**
+ * da_cli_printer_attach:
+ * @chat: a #DaChat or a #DaGroupChat (they share the signals printed here)
+ */
 void
 da_cli_printer_attach (DaCliPrinter *self,
-                       DaChat       *chat)
+                       GObject      *chat)
 {
   g_return_if_fail (DA_IS_CLI_PRINTER (self));
-  g_return_if_fail (DA_IS_CHAT (chat));
+  g_return_if_fail (DA_IS_CHAT (chat) || DA_IS_GROUP_CHAT (chat));
 
   g_signal_connect_object (chat, "message-started", G_CALLBACK (message_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (chat, "message-completed", G_CALLBACK (message_completed_cb), self, G_CONNECT_SWAPPED);
@@ -333,6 +339,39 @@ da_cli_printer_print_permission (DaCliPrinter *self,
       json_builder_add_string_value (b, target);
       json_builder_set_member_name (b, "decision");
       json_builder_add_string_value (b, decision);
+      emit_object (self, b);
+      return;
+    }
+
+  if (g_str_has_prefix (decision, "deny"))
+    {
+      g_autofree char *shown = da_escape_for_display (target, -1);
+
+      close_text_line (self);
+      fprintf (self->err, "[%s: %s %s “%s”]\n", agent ? agent : "", decision, kind, shown);
+      fflush (self->err);
+    }
+}
+
+void
+da_cli_printer_print_tool_result (DaCliPrinter *self,
+                                  const char   *agent,
+                                  const char   *id,
+                                  gboolean      ok,
+                                  const char   *content)
+{
+  g_return_if_fail (DA_IS_CLI_PRINTER (self));
+
+  if (self->json)
+    {
+      g_autoptr(JsonBuilder) b = begin_event ("tool_result", agent);
+
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, id ? id : "");
+      json_builder_set_member_name (b, "ok");
+      json_builder_add_boolean_value (b, ok);
+      json_builder_set_member_name (b, "content");
+      json_builder_add_string_value (b, content ? content : "");
       emit_object (self, b);
     }
 }

@@ -15,7 +15,7 @@ DaCliPrinter *da_cli_printer_new              (gboolean      json,
                                                FILE         *out,
                                                FILE         *err);
 void          da_cli_printer_attach           (DaCliPrinter *self,
-                                               DaChat       *chat);
+                                               GObject      *chat);
 void          da_cli_printer_print_error      (DaCliPrinter *self,
                                                const char   *agent,
                                                const GError *error);
@@ -24,6 +24,11 @@ void          da_cli_printer_print_permission (DaCliPrinter *self,
                                                const char   *kind,
                                                const char   *target,
                                                const char   *decision);
+void          da_cli_printer_print_tool_result (DaCliPrinter *self,
+                                               const char   *agent,
+                                               const char   *id,
+                                               gboolean      ok,
+                                               const char   *content);
 void          da_cli_printer_print_stop       (DaCliPrinter *self,
                                                const char   *reason);
 

@@ -7,7 +7,7 @@
 
 #include "da-builtin-tool.h"
 #include "da-permission-broker.h"
-#include "da-sandbox-runner.h"
+#include "da-sandbox-runner-private.h"
 #include "da-tool-error.h"
 #include "da-tool-registry.h"
 #include "tools-test-util.h"
@@ -550,6 +550,59 @@ test_sandbox_setup_error (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "bogus"));
 }
 
+static void
+test_report_fixtures (void)
+{
+  static const struct { const char *file; gboolean valid; guint n; } fixtures[] = {
+    { "report-valid.jsonl", TRUE, 5 },
+    { "report-escaped-nul.jsonl", TRUE, 1 },
+    { "report-invalid-no-syscall.jsonl", FALSE, 1 },
+    { "report-invalid-unknown.jsonl", FALSE, 1 },
+    { "report-invalid-array.jsonl", FALSE, 1 },
+    { "report-invalid-truncated.jsonl", FALSE, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "tools", fixtures[i].file, NULL);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+      g_autoptr(GError) error = NULL;
+      guint n = 0;
+
+      g_file_get_contents (path, &text, NULL, &error);
+      g_assert_no_error (error);
+      lines = g_strsplit (text, "\n", -1);
+      for (guint l = 0; lines[l] != NULL; l++)
+        {
+          g_autoptr(DaSandboxReport) report = NULL;
+          g_autoptr(GError) parse_error = NULL;
+
+          if (lines[l][0] == '\0')
+            continue;
+          n++;
+          report = _da_sandbox_report_parse (lines[l], strlen (lines[l]), &parse_error);
+          if (fixtures[i].valid)
+            {
+              g_assert_no_error (parse_error);
+              g_assert_nonnull (report->type);
+            }
+          else
+            g_assert_error (parse_error, DA_TOOL_ERROR, DA_TOOL_ERROR_PROTOCOL);
+        }
+      g_assert_cmpuint (n, ==, fixtures[i].n);
+    }
+
+  {
+    g_autoptr(DaSandboxReport) report = NULL;
+    const char line[] = "{\"type\":\"seccomp\",\"syscall\":\"ptrace\",\"pid\":2}";
+
+    report = _da_sandbox_report_parse (line, sizeof line - 1, NULL);
+    g_assert_cmpstr (report->type, ==, "seccomp");
+    g_assert_cmpstr (report->detail, ==, "ptrace");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -571,6 +624,7 @@ main (int   argc,
   ADD ("cancel", test_cancel);
   ADD ("sandbox-setup-error", test_sandbox_setup_error);
 #undef ADD
+  g_test_add_func ("/tools/report-fixtures", test_report_fixtures);
 
   return g_test_run ();
 }
