@@ -11,6 +11,7 @@
 #include "da-store-jobs.h"
 #include "da-util.h"
 #include "da-resources.h"
+#include "da-team-actions.h"
 #include "da-window.h"
 
 struct _DaApplication
@@ -241,6 +242,7 @@ da_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+  da_team_actions_install (GTK_APPLICATION (self));
   scheme_action = g_settings_create_action (self->settings, "color-scheme");
   g_action_map_add_action (G_ACTION_MAP (self), scheme_action);
 

@@ -168,21 +168,27 @@ read_leaf (DaTeamDraft *self,
       self->max_messages = json_node_get_int (node);
       return TRUE;
     }
-  if ((node = json_object_get_member (leaf, "text_mention")) != NULL)
+  if (json_object_get_size (leaf) == 1 && (node = json_object_get_member (leaf, "text_mention")) != NULL)
     {
-      JsonNode *sources = json_object_get_member (leaf, "sources");
+      JsonObject *object;
+      JsonNode *sources;
 
-      if (self->mention != NULL || json_object_get_size (leaf) != (sources ? 2u : 1u))
+      if (self->mention != NULL)
         return FALSE;
-      self->mention = g_strdup (json_node_get_string (node));
-      if (sources != NULL)
+      if (JSON_NODE_HOLDS_VALUE (node))
         {
-          JsonArray *array;
+          self->mention = g_strdup (json_node_get_string (node));
+          return TRUE;
+        }
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return FALSE;
+      object = json_node_get_object (node);
+      self->mention = g_strdup (json_object_get_string_member_with_default (object, "text", ""));
+      if ((sources = json_object_get_member (object, "sources")) != NULL && JSON_NODE_HOLDS_ARRAY (sources))
+        {
+          JsonArray *array = json_node_get_array (sources);
           g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-          if (!JSON_NODE_HOLDS_ARRAY (sources))
-            return FALSE;
-          array = json_node_get_array (sources);
           for (guint i = 0; i < json_array_get_length (array); i++)
             g_strv_builder_add (builder, json_array_get_string_element (array, i));
           self->mention_sources = g_strv_builder_end (builder);
@@ -333,15 +339,20 @@ add_conditions (const DaTeamDraft *self,
     {
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "text_mention");
-      json_builder_add_string_value (builder, self->mention);
       if (self->mention_sources != NULL && self->mention_sources[0] != NULL)
         {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "text");
+          json_builder_add_string_value (builder, self->mention);
           json_builder_set_member_name (builder, "sources");
           json_builder_begin_array (builder);
           for (guint i = 0; self->mention_sources[i] != NULL; i++)
             json_builder_add_string_value (builder, self->mention_sources[i]);
           json_builder_end_array (builder);
+          json_builder_end_object (builder);
         }
+      else
+        json_builder_add_string_value (builder, self->mention);
       json_builder_end_object (builder);
     }
   if (self->max_tokens > 0)
