@@ -41,7 +41,9 @@ static const char * const provider_keys[] = { "kind", "base_url", "model", "api_
                                               "max_retries", NULL };
 static const char * const agent_termination_keys[] = { "mode", "pattern", NULL };
 static const char * const team_keys[] = { "kind", "max_round", "max_turns", "termination",
-                                          "transitions", NULL };
+                                          "transitions", "allow_repeat_speaker", "selector",
+                                          NULL };
+static const char * const selector_keys[] = { "provider", "prompt", "max_attempts", NULL };
 
 typedef struct
 {
@@ -857,6 +859,38 @@ parse_team (Parser       *p,
     return FALSE;
 
   config->team_kind = kind;
+
+  if ((member = json_object_get_member (object, "allow_repeat_speaker")) != NULL)
+    {
+      g_autofree char *member_path = path_member (path, "allow_repeat_speaker");
+
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+        return wrong_type (p, member_path, "true or false", member);
+      config->has_allow_repeat_speaker = TRUE;
+      config->allow_repeat_speaker = json_node_get_boolean (member);
+    }
+
+  if ((member = json_object_get_member (object, "selector")) != NULL)
+    {
+      g_autofree char *member_path = path_member (path, "selector");
+      JsonObject *selector;
+      JsonNode *provider;
+
+      if (config->team_kind != DA_TEAM_KIND_SELECTOR)
+        return fail (p, member_path, "only a selector team has a \"selector\"");
+      if (!(selector = get_object (p, member, member_path)) ||
+          !check_keys (p, selector, member_path, selector_keys) ||
+          !get_string (p, selector, member_path, "prompt", FALSE, &config->selector_prompt) ||
+          !get_integer (p, selector, member_path, "max_attempts", 1, 20, &config->selector_max_attempts))
+        return FALSE;
+      if ((provider = json_object_get_member (selector, "provider")) != NULL)
+        {
+          g_autofree char *provider_path = path_member (member_path, "provider");
+
+          if (!(config->selector_provider = parse_provider (p, provider, provider_path)))
+            return FALSE;
+        }
+    }
 
   if ((member = json_object_get_member (object, "termination")) != NULL)
     {

@@ -5,6 +5,7 @@
 
 #include "da-agent-error.h"
 #include "da-assistant-agent.h"
+#include "da-autogen-import-private.h"
 #include "da-team-config-private.h"
 #include "da-user-proxy-agent.h"
 
@@ -28,6 +29,9 @@ da_team_config_clear (DaTeamConfig *self)
   g_clear_pointer (&self->agents, g_ptr_array_unref);
   g_clear_pointer (&self->termination, json_node_unref);
   g_clear_pointer (&self->transitions, g_hash_table_unref);
+  g_clear_pointer (&self->selector_provider, _da_provider_config_free);
+  g_clear_pointer (&self->selector_prompt, g_free);
+  g_clear_pointer (&self->warnings, g_strfreev);
 }
 
 DaTeamConfig *
@@ -96,7 +100,7 @@ da_team_config_new_from_data (const char  *data,
                               gssize       len,
                               GError     **error)
 {
-  return _da_team_config_parse (data, len, error);
+  return _da_team_config_load_data (data, len, error);
 }
 
 /**
@@ -120,7 +124,7 @@ da_team_config_new_from_file (const char  *path,
   if (!g_file_get_contents (path, &contents, &len, error))
     return NULL;
 
-  return _da_team_config_parse (contents, len, error);
+  return _da_team_config_load_data (contents, len, error);
 }
 
 static void
@@ -136,7 +140,7 @@ load_thread (GTask        *task,
   DaTeamConfig *config;
 
   if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, &error) ||
-      !(config = _da_team_config_parse (contents, len, &error)))
+      !(config = _da_team_config_load_data (contents, len, &error)))
     {
       g_task_return_error (task, error);
       return;
@@ -221,6 +225,26 @@ da_team_config_get_transitions (DaTeamConfig *self,
   if (self->transitions == NULL)
     return NULL;
   return g_hash_table_lookup (self->transitions, from);
+}
+
+/**
+ * da_team_config_get_warnings:
+ *
+ * A team file in AutoGen's component format is imported on loading;
+ * what could not be mapped is reported here, one line each, starting
+ * with the JSON path in the AutoGen file.
+ *
+ * Returns: (array zero-terminated=1) (transfer none): the warnings,
+ *   empty for a team file in our format
+ */
+const char * const *
+da_team_config_get_warnings (DaTeamConfig *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->warnings != NULL ? (const char * const *)self->warnings : none;
 }
 
 static DaAgent *

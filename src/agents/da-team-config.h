@@ -107,6 +107,15 @@ typedef struct
  *   da_termination_new_from_json() (one per run: it keeps state)
  * @transitions: (nullable): agent name → (array zero-terminated=1)
  *   names of the agents that may speak next
+ * @has_allow_repeat_speaker: whether "allow_repeat_speaker" was given
+ * @allow_repeat_speaker: its value
+ * @selector_provider: (nullable): the model that picks the next speaker
+ *   of a selector team ("selector": {"provider": {…}})
+ * @selector_prompt: (nullable): its prompt, when not the default
+ * @selector_max_attempts: attempts at a valid name, 0 when not given
+ * @warnings: (nullable) (array zero-terminated=1): for a team imported
+ *   from AutoGen, what could not be mapped; see
+ *   da_team_config_get_warnings()
  *
  * A parsed, validated team file. Reference counted; read-only once
  * parsed.
@@ -121,6 +130,12 @@ typedef struct
   gint64               max_turns;
   JsonNode            *termination;
   GHashTable          *transitions;
+  gboolean             has_allow_repeat_speaker;
+  gboolean             allow_repeat_speaker;
+  DaProviderConfig    *selector_provider;
+  char                *selector_prompt;
+  gint64               selector_max_attempts;
+  GStrv                warnings;
 } DaTeamConfig;
 
 /**
@@ -160,6 +175,7 @@ const DaAgentConfig  *da_team_config_get_agent          (DaTeamConfig         *s
                                                          const char           *name);
 const char * const   *da_team_config_get_transitions    (DaTeamConfig         *self,
                                                          const char           *from);
+const char * const   *da_team_config_get_warnings       (DaTeamConfig         *self);
 GPtrArray            *da_team_config_create_agents      (DaTeamConfig         *self,
                                                          DaProviderResolver    resolver,
                                                          gpointer              user_data,

@@ -14,24 +14,28 @@
 #include "da-user-proxy-agent.h"
 #include "da-util.h"
 
-/* One open conversation: the messages the chat view shows, and the agent
- * that answers. The agent (libdenoagents) builds the request from the
- * history and streams its reply into a DaMessage; this object only keeps
- * the list and the cancellable. The API key is looked up in the keyring
- * when the first message is sent and handed to the provider, nowhere else. */
+/* One conversation: the messages the chat view shows, the agent that
+ * answers, and its place in the history database. The agent
+ * (libdenoagents) builds the request from the history and streams its
+ * reply into a DaMessage; the store follows a streaming message by itself,
+ * so every message is saved as it happens. Messages of a stored
+ * conversation are loaded off the main loop the first time it is shown.
+ * The API key is looked up in the keyring when the first message is sent
+ * and handed to the provider, nowhere else. */
 
 struct _DaChatSession
 {
   GObject           parent_instance;
 
+  DaStore          *store;
+  gint64            conversation_id;
   char             *title;
   char             *agent_name;
-  char             *system_message;
-  char             *provider_kind;
-  char             *base_url;
-  char             *model;
+  DaAgentSpec      *spec;
   gboolean          pinned;
+  gboolean          loaded;
   gint64            updated_at;
+  GCancellable     *load_cancellable;
 
   GListStore       *messages;
   DaUserProxyAgent *user;
@@ -45,6 +49,7 @@ enum {
   PROP_TITLE,
   PROP_AGENT_NAME,
   PROP_BUSY,
+  PROP_LOADED,
   PROP_PINNED,
   PROP_UPDATED_AT,
   N_PROPS
@@ -52,7 +57,22 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  STORE_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (DaChatSession, da_chat_session, G_TYPE_OBJECT)
+
+static void
+report (DaChatSession *self,
+        const GError  *error)
+{
+  g_warning ("History: %s", error->message);
+  g_signal_emit (self, signals[STORE_ERROR], 0, error->message);
+}
 
 static void
 touch (DaChatSession *self)
@@ -72,13 +92,52 @@ set_busy (DaChatSession *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* Creates the conversation's row on its first message. */
+static gboolean
+ensure_stored (DaChatSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  if (self->store == NULL)
+    return FALSE;
+  if (self->conversation_id >= 0)
+    return TRUE;
+
+  id = da_store_create_conversation (self->store, da_chat_session_get_title (self),
+                                     self->agent_name, &error);
+  if (id < 0)
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  self->conversation_id = id;
+  if (self->pinned)
+    da_store_set_pinned (self->store, id, TRUE, NULL);
+
+  return TRUE;
+}
+
+static void
+append_message (DaChatSession *self,
+                DaMessage     *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_list_store_append (self->messages, message);
+  if (ensure_stored (self) && da_message_get_id (message) < 0 &&
+      !da_store_add_message (self->store, self->conversation_id, message, &error))
+    report (self, error);
+}
+
 static void
 reply_started_cb (DaChatSession *self,
                   DaMessage     *reply,
                   DaAgent       *agent)
 {
   g_set_object (&self->reply, reply);
-  g_list_store_append (self->messages, reply);
+  append_message (self, reply);
   touch (self);
 }
 
@@ -102,6 +161,36 @@ history (DaChatSession *self)
 }
 
 static void
+record_usage (DaChatSession *self,
+              DaMessage     *reply)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 prompt = da_message_get_prompt_tokens (reply);
+  gint64 completion = da_message_get_completion_tokens (reply);
+
+  if ((prompt <= 0 && completion <= 0) || self->conversation_id < 0 ||
+      da_message_get_id (reply) < 0)
+    return;
+
+  if (!da_store_add_usage (self->store, self->conversation_id, da_message_get_id (reply),
+                           self->agent_name, self->spec ? self->spec->provider_kind : NULL,
+                           self->spec ? self->spec->model : NULL, prompt, completion, &error))
+    report (self, error);
+}
+
+static void
+fail_before_reply (DaChatSession *self,
+                   const char    *message)
+{
+  g_autoptr(DaMessage) failed = da_message_new (DA_ROLE_ASSISTANT, self->agent_name, "");
+
+  da_message_set_error_message (failed, message);
+  da_message_set_state (failed, DA_MESSAGE_STATE_ERROR);
+  append_message (self, failed);
+  set_busy (self, NULL);
+}
+
+static void
 reply_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
@@ -115,16 +204,17 @@ reply_cb (GObject      *object,
   /* An agent without a provider answers with a finished message that
    * never went through reply-started. */
   if (reply != NULL && reply != self->reply)
-    g_list_store_append (self->messages, reply);
+    append_message (self, reply);
+  if (reply != NULL)
+    record_usage (self, reply);
 
   if (error != NULL && self->reply == NULL)
     {
       /* Nothing streamed (e.g. no provider could be made): show why. */
-      g_autoptr(DaMessage) failed = da_message_new (DA_ROLE_ASSISTANT, self->agent_name, "");
-
-      da_message_set_error_message (failed, error->message);
-      da_message_set_state (failed, DA_MESSAGE_STATE_ERROR);
-      g_list_store_append (self->messages, failed);
+      g_clear_object (&self->reply);
+      fail_before_reply (self, error->message);
+      touch (self);
+      return;
     }
 
   g_clear_object (&self->reply);
@@ -144,51 +234,38 @@ generate (DaChatSession *self)
 }
 
 static void
-fail_before_reply (DaChatSession *self,
-                   const char    *message)
-{
-  g_autoptr(DaMessage) failed = da_message_new (DA_ROLE_ASSISTANT, self->agent_name, "");
-
-  da_message_set_error_message (failed, message);
-  da_message_set_state (failed, DA_MESSAGE_STATE_ERROR);
-  g_list_store_append (self->messages, failed);
-  set_busy (self, NULL);
-}
-
-static void
 key_lookup_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(DaChatSession) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(DaProvider) provider = NULL;
+  g_autoptr(DaProvider) provider = g_object_steal_data (G_OBJECT (self), "pending-provider");
   char *key;
 
   key = da_keyring_lookup_finish (result, &error);
   if (error != NULL)
     {
-      fail_before_reply (self, error->message);
-      return;
-    }
-
-  provider = da_provider_new_for_kind (self->provider_kind, self->base_url, &error);
-  if (provider == NULL)
-    {
       da_keyring_secret_free (key);
-      fail_before_reply (self, error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_busy (self, NULL);
+      else
+        fail_before_reply (self, error->message);
       return;
     }
 
   if (key != NULL)
     da_provider_set_api_key (provider, key);
   da_keyring_secret_free (key);
-  if (self->model != NULL && *self->model != '\0')
-    da_provider_set_default_model (provider, self->model);
 
   self->agent = da_assistant_agent_new (self->agent_name, provider);
-  if (self->system_message != NULL && *self->system_message != '\0')
-    da_conversable_agent_set_system_message (DA_CONVERSABLE_AGENT (self->agent), self->system_message);
+  if (self->spec->system_message != NULL && *self->spec->system_message != '\0')
+    da_conversable_agent_set_system_message (DA_CONVERSABLE_AGENT (self->agent),
+                                             self->spec->system_message);
+  if (self->spec->temperature >= 0)
+    da_conversable_agent_set_temperature (DA_CONVERSABLE_AGENT (self->agent), self->spec->temperature);
+  if (self->spec->max_tokens > 0)
+    da_conversable_agent_set_max_tokens (DA_CONVERSABLE_AGENT (self->agent), self->spec->max_tokens);
   g_signal_connect_object (self->agent, "reply-started", G_CALLBACK (reply_started_cb),
                            self, G_CONNECT_SWAPPED);
 
@@ -205,14 +282,39 @@ static void
 start_reply (DaChatSession *self)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(DaProvider) provider = NULL;
+  g_autoptr(GError) error = NULL;
 
   set_busy (self, cancellable);
 
   if (self->agent != NULL)
-    generate (self);
-  else
-    da_keyring_lookup_async (self->provider_kind, self->base_url, cancellable,
-                             key_lookup_cb, g_object_ref (self));
+    {
+      generate (self);
+      return;
+    }
+
+  if (self->spec == NULL || self->spec->provider_kind == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The agent “%s” is no longer in the agent library."),
+                                               self->agent_name);
+
+      fail_before_reply (self, text);
+      return;
+    }
+
+  provider = da_provider_new_for_kind (self->spec->provider_kind, self->spec->base_url, &error);
+  if (provider == NULL)
+    {
+      fail_before_reply (self, error->message);
+      return;
+    }
+  if (self->spec->model != NULL && *self->spec->model != '\0')
+    da_provider_set_default_model (provider, self->spec->model);
+
+  da_keyring_lookup_async (self->spec->provider_kind, da_provider_get_base_url (provider),
+                           cancellable, key_lookup_cb, g_object_ref (self));
+  g_object_set_data_full (G_OBJECT (self), "pending-provider",
+                          g_steal_pointer (&provider), g_object_unref);
 }
 
 static void
@@ -222,7 +324,10 @@ da_chat_session_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->load_cancellable);
   g_clear_object (&self->reply);
   g_clear_object (&self->agent);
   g_clear_object (&self->user);
@@ -236,12 +341,10 @@ da_chat_session_finalize (GObject *object)
   DaChatSession *self = DA_CHAT_SESSION (object);
 
   g_clear_object (&self->messages);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->spec, da_agent_spec_free);
   g_free (self->title);
   g_free (self->agent_name);
-  g_free (self->system_message);
-  g_free (self->provider_kind);
-  g_free (self->base_url);
-  g_free (self->model);
 
   G_OBJECT_CLASS (da_chat_session_parent_class)->finalize (object);
 }
@@ -257,7 +360,7 @@ da_chat_session_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_TITLE:
-      g_value_set_string (value, self->title);
+      g_value_set_string (value, da_chat_session_get_title (self));
       break;
 
     case PROP_AGENT_NAME:
@@ -266,6 +369,10 @@ da_chat_session_get_property (GObject    *object,
 
     case PROP_BUSY:
       g_value_set_boolean (value, da_chat_session_get_busy (self));
+      break;
+
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
       break;
 
     case PROP_PINNED:
@@ -323,6 +430,9 @@ da_chat_session_class_init (DaChatSessionClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_PINNED] =
     g_param_spec_boolean ("pinned", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -330,6 +440,10 @@ da_chat_session_class_init (DaChatSessionClass *klass)
     g_param_spec_int64 ("updated-at", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The history could not be written; the conversation goes on in memory. */
+  signals[STORE_ERROR] = g_signal_new ("store-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -338,28 +452,59 @@ da_chat_session_init (DaChatSession *self)
   self->messages = g_list_store_new (DA_TYPE_MESSAGE);
   self->user = da_user_proxy_agent_new ("user");
   self->updated_at = g_get_real_time ();
+  self->conversation_id = -1;
 }
 
+/* A new conversation; it is stored when its first message is sent. */
 DaChatSession *
-da_chat_session_new (const char *agent_name,
-                     const char *system_message,
-                     const char *provider_kind,
-                     const char *base_url,
-                     const char *model)
+da_chat_session_new (DaStore           *store,
+                     const DaAgentSpec *agent)
 {
   DaChatSession *self;
 
-  g_return_val_if_fail (agent_name != NULL, NULL);
-  g_return_val_if_fail (provider_kind != NULL, NULL);
+  g_return_val_if_fail (store == NULL || DA_IS_STORE (store), NULL);
+  g_return_val_if_fail (agent != NULL, NULL);
 
   self = g_object_new (DA_TYPE_CHAT_SESSION, NULL);
-  self->agent_name = g_strdup (agent_name);
-  self->system_message = g_strdup (system_message);
-  self->provider_kind = g_strdup (provider_kind);
-  self->base_url = g_strdup (base_url);
-  self->model = g_strdup (model);
+  self->store = store ? g_object_ref (store) : NULL;
+  self->agent_name = g_strdup (agent->name);
+  self->spec = da_agent_spec_copy (agent);
+  self->loaded = TRUE;
 
   return self;
+}
+
+/* A stored conversation; @agent is NULL when its agent was deleted. */
+DaChatSession *
+da_chat_session_new_for_conversation (DaStore           *store,
+                                      DaConversation    *conversation,
+                                      const DaAgentSpec *agent)
+{
+  DaChatSession *self;
+  const char *agent_name;
+
+  g_return_val_if_fail (DA_IS_STORE (store), NULL);
+  g_return_val_if_fail (DA_IS_CONVERSATION (conversation), NULL);
+
+  agent_name = da_conversation_get_team_name (conversation);
+  self = g_object_new (DA_TYPE_CHAT_SESSION, NULL);
+  self->store = g_object_ref (store);
+  self->conversation_id = da_conversation_get_id (conversation);
+  self->title = g_strdup (da_conversation_get_title (conversation));
+  self->pinned = da_conversation_get_pinned (conversation);
+  self->updated_at = da_conversation_get_updated_at (conversation);
+  self->agent_name = g_strdup (agent ? agent->name : agent_name ? agent_name : _("Assistant"));
+  self->spec = agent ? da_agent_spec_copy (agent) : NULL;
+
+  return self;
+}
+
+gint64
+da_chat_session_get_conversation_id (DaChatSession *self)
+{
+  g_return_val_if_fail (DA_IS_CHAT_SESSION (self), -1);
+
+  return self->conversation_id;
 }
 
 const char *
@@ -374,10 +519,17 @@ void
 da_chat_session_set_title (DaChatSession *self,
                            const char    *title)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (DA_IS_CHAT_SESSION (self));
 
-  if (da_set_str (&self->title, title))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  if (!da_set_str (&self->title, title))
+    return;
+
+  if (self->conversation_id >= 0 &&
+      !da_store_rename_conversation (self->store, self->conversation_id, da_chat_session_get_title (self), &error))
+    report (self, error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
 const char *
@@ -388,12 +540,70 @@ da_chat_session_get_agent_name (DaChatSession *self)
   return self->agent_name;
 }
 
+/* The agent was edited in the library: the next reply uses the new
+ * settings. */
+void
+da_chat_session_set_agent (DaChatSession     *self,
+                           const DaAgentSpec *agent)
+{
+  g_return_if_fail (DA_IS_CHAT_SESSION (self));
+
+  g_clear_pointer (&self->spec, da_agent_spec_free);
+  self->spec = agent ? da_agent_spec_copy (agent) : NULL;
+  if (!da_chat_session_get_busy (self))
+    g_clear_object (&self->agent);
+}
+
 gboolean
 da_chat_session_get_busy (DaChatSession *self)
 {
   g_return_val_if_fail (DA_IS_CHAT_SESSION (self), FALSE);
 
   return self->cancellable != NULL;
+}
+
+gboolean
+da_chat_session_get_loaded (DaChatSession *self)
+{
+  g_return_val_if_fail (DA_IS_CHAT_SESSION (self), FALSE);
+
+  return self->loaded;
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(DaChatSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = da_store_load_messages_finish (DA_STORE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->load_cancellable);
+  if (messages == NULL)
+    report (self, error);
+  else
+    g_list_store_splice (self->messages, 0, 0, messages->pdata, messages->len);
+
+  self->loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+}
+
+/* Loads the messages of a stored conversation, once, off the main loop. */
+void
+da_chat_session_load (DaChatSession *self)
+{
+  g_return_if_fail (DA_IS_CHAT_SESSION (self));
+
+  if (self->loaded || self->load_cancellable != NULL)
+    return;
+
+  self->load_cancellable = g_cancellable_new ();
+  da_store_load_messages_async (self->store, self->conversation_id, self->load_cancellable,
+                                load_cb, g_object_ref (self));
 }
 
 gboolean
@@ -408,6 +618,8 @@ void
 da_chat_session_set_pinned (DaChatSession *self,
                             gboolean       pinned)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (DA_IS_CHAT_SESSION (self));
 
   pinned = !!pinned;
@@ -415,6 +627,9 @@ da_chat_session_set_pinned (DaChatSession *self,
     return;
 
   self->pinned = pinned;
+  if (self->conversation_id >= 0 &&
+      !da_store_set_pinned (self->store, self->conversation_id, pinned, &error))
+    report (self, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
 }
 
@@ -434,6 +649,27 @@ da_chat_session_get_messages (DaChatSession *self)
   return G_LIST_MODEL (self->messages);
 }
 
+/* The position of a stored message, or G_MAXUINT. */
+guint
+da_chat_session_find_message (DaChatSession *self,
+                              gint64         message_id)
+{
+  guint n;
+
+  g_return_val_if_fail (DA_IS_CHAT_SESSION (self), G_MAXUINT);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DaMessage) message = g_list_model_get_item (G_LIST_MODEL (self->messages), i);
+
+      if (da_message_get_id (message) == message_id)
+        return i;
+    }
+
+  return G_MAXUINT;
+}
+
 void
 da_chat_session_send (DaChatSession *self,
                       const char    *text)
@@ -443,7 +679,7 @@ da_chat_session_send (DaChatSession *self,
   g_return_if_fail (DA_IS_CHAT_SESSION (self));
   g_return_if_fail (text != NULL);
 
-  if (da_chat_session_get_busy (self))
+  if (da_chat_session_get_busy (self) || !self->loaded)
     return;
 
   if (self->title == NULL)
@@ -457,7 +693,7 @@ da_chat_session_send (DaChatSession *self,
     }
 
   message = da_message_new (DA_ROLE_USER, "user", text);
-  g_list_store_append (self->messages, message);
+  append_message (self, message);
   touch (self);
   start_reply (self);
 }
@@ -471,7 +707,8 @@ da_chat_session_stop (DaChatSession *self)
     g_cancellable_cancel (self->cancellable);
 }
 
-/* Drops the last reply if it failed or was cut short, and asks again. */
+/* Drops the last reply if it failed or was cut short, and asks again. The
+ * failed reply stays in the history database. */
 void
 da_chat_session_retry (DaChatSession *self)
 {
@@ -500,4 +737,22 @@ da_chat_session_retry (DaChatSession *self)
       g_list_store_remove (self->messages, n - 1);
       start_reply (self);
     }
+}
+
+/* Removes the conversation from the history database for good. */
+gboolean
+da_chat_session_delete_stored (DaChatSession  *self,
+                               GError        **error)
+{
+  g_return_val_if_fail (DA_IS_CHAT_SESSION (self), FALSE);
+
+  da_chat_session_stop (self);
+  if (self->conversation_id < 0)
+    return TRUE;
+
+  if (!da_store_delete_conversation (self->store, self->conversation_id, error))
+    return FALSE;
+
+  self->conversation_id = -1;
+  return TRUE;
 }

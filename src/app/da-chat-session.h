@@ -3,30 +3,42 @@
 
 #include <gio/gio.h>
 
+#include "da-agent-spec.h"
+#include "da-store.h"
+
 G_BEGIN_DECLS
 
 #define DA_TYPE_CHAT_SESSION (da_chat_session_get_type ())
 
 G_DECLARE_FINAL_TYPE (DaChatSession, da_chat_session, DA, CHAT_SESSION, GObject)
 
-DaChatSession *da_chat_session_new            (const char    *agent_name,
-                                               const char    *system_message,
-                                               const char    *provider_kind,
-                                               const char    *base_url,
-                                               const char    *model);
-const char    *da_chat_session_get_title      (DaChatSession *self);
-void           da_chat_session_set_title      (DaChatSession *self,
-                                               const char    *title);
-const char    *da_chat_session_get_agent_name (DaChatSession *self);
-gboolean       da_chat_session_get_busy       (DaChatSession *self);
-gboolean       da_chat_session_get_pinned     (DaChatSession *self);
-void           da_chat_session_set_pinned     (DaChatSession *self,
-                                               gboolean       pinned);
-gint64         da_chat_session_get_updated_at (DaChatSession *self);
-GListModel    *da_chat_session_get_messages   (DaChatSession *self);
-void           da_chat_session_send           (DaChatSession *self,
-                                               const char    *text);
-void           da_chat_session_stop           (DaChatSession *self);
-void           da_chat_session_retry          (DaChatSession *self);
+DaChatSession *da_chat_session_new                  (DaStore           *store,
+                                                     const DaAgentSpec *agent);
+DaChatSession *da_chat_session_new_for_conversation (DaStore           *store,
+                                                     DaConversation    *conversation,
+                                                     const DaAgentSpec *agent);
+gint64         da_chat_session_get_conversation_id  (DaChatSession     *self);
+const char    *da_chat_session_get_title            (DaChatSession     *self);
+void           da_chat_session_set_title            (DaChatSession     *self,
+                                                     const char        *title);
+const char    *da_chat_session_get_agent_name       (DaChatSession     *self);
+void           da_chat_session_set_agent            (DaChatSession     *self,
+                                                     const DaAgentSpec *agent);
+gboolean       da_chat_session_get_busy             (DaChatSession     *self);
+gboolean       da_chat_session_get_loaded           (DaChatSession     *self);
+void           da_chat_session_load                 (DaChatSession     *self);
+gboolean       da_chat_session_get_pinned           (DaChatSession     *self);
+void           da_chat_session_set_pinned           (DaChatSession     *self,
+                                                     gboolean           pinned);
+gint64         da_chat_session_get_updated_at       (DaChatSession     *self);
+GListModel    *da_chat_session_get_messages         (DaChatSession     *self);
+guint          da_chat_session_find_message         (DaChatSession     *self,
+                                                     gint64             message_id);
+void           da_chat_session_send                 (DaChatSession     *self,
+                                                     const char        *text);
+void           da_chat_session_stop                 (DaChatSession     *self);
+void           da_chat_session_retry                (DaChatSession     *self);
+gboolean       da_chat_session_delete_stored        (DaChatSession     *self,
+                                                     GError           **error);
 
 G_END_DECLS

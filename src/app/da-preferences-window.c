@@ -9,6 +9,7 @@
 #include "da-preferences-window.h"
 #include "da-llm-error.h"
 #include "da-provider-factory.h"
+#include "da-store-jobs.h"
 
 struct _DaPreferencesWindow
 {
@@ -16,6 +17,7 @@ struct _DaPreferencesWindow
 
   DaApplication        *app;
   GSettings            *settings;
+  GtkFileChooserNative *export_chooser;
   GCancellable         *cancellable;
   GPtrArray            *provider_rows;
 
@@ -27,9 +29,17 @@ struct _DaPreferencesWindow
   AdwActionRow         *test_row;
   GtkWidget            *test_button;
   AdwComboRow          *style_row;
+  AdwActionRow         *history_row;
 };
 
 G_DEFINE_FINAL_TYPE (DaPreferencesWindow, da_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  EXPORT_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const char *schemes[] = { "default", "light", "dark" };
 
@@ -63,59 +73,45 @@ static void
 remove_provider_cb (GtkButton           *button,
                     DaPreferencesWindow *self)
 {
-  g_autoptr(GVariant) providers = g_settings_get_value (self->settings, "providers");
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
-  GVariantBuilder builder;
-  const char *kind, *url, *model;
-  GVariantIter iter;
-  guint i = 0;
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (button), "provider-id");
 
-  /* The key goes with the provider. */
-  g_variant_get_child (providers, index, "(&s&s&s)", &kind, &url, &model);
-  da_keyring_delete_async (kind, url, NULL, NULL, NULL);
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sss)"));
-  g_variant_iter_init (&iter, providers);
-  while (g_variant_iter_next (&iter, "(&s&s&s)", &kind, &url, &model))
-    if (i++ != index)
-      g_variant_builder_add (&builder, "(sss)", kind, url, model);
-  g_settings_set_value (self->settings, "providers", g_variant_builder_end (&builder));
+  da_application_remove_provider (self->app, id);
 }
 
 static void
 rebuild_providers (DaPreferencesWindow *self)
 {
-  g_autoptr(GVariant) providers = g_settings_get_value (self->settings, "providers");
-  const char *kind, *url, *model;
-  GVariantIter iter;
-  guint index = 0;
+  g_autoptr(GPtrArray) providers = da_application_list_providers (self->app);
 
   for (guint i = 0; i < self->provider_rows->len; i++)
     adw_preferences_group_remove (self->providers_group, g_ptr_array_index (self->provider_rows, i));
   g_ptr_array_set_size (self->provider_rows, 0);
 
-  g_variant_iter_init (&iter, providers);
-  while (g_variant_iter_next (&iter, "(&s&s&s)", &kind, &url, &model))
+  for (guint i = 0; i < providers->len; i++)
     {
+      DaStoredProvider *provider = g_ptr_array_index (providers, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", kind, *model ? model : _("server default model"));
+      const char *model = provider->default_model && *provider->default_model
+                          ? provider->default_model : _("server default model");
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", provider->kind, model);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), url);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), provider->base_url);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
       gtk_widget_set_tooltip_text (remove, _("Remove Provider"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       _("Remove Provider"), -1);
-      g_object_set_data (G_OBJECT (remove), "index", GUINT_TO_POINTER (index++));
+      g_object_set_data_full (G_OBJECT (remove), "provider-id",
+                              g_memdup2 (&provider->id, sizeof provider->id), g_free);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_provider_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
       adw_preferences_group_add (self->providers_group, row);
       g_ptr_array_add (self->provider_rows, row);
     }
 
-  if (index == 0)
+  if (providers->len == 0)
     {
       GtkWidget *row = adw_action_row_new ();
 
@@ -270,6 +266,132 @@ add_action (GtkWidget  *widget,
                           key_stored_cb, g_object_ref (self));
 }
 
+/* Data */
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DaPreferencesWindow *self = DA_PREFERENCES_WINDOW (widget);
+  DaStore *store = da_application_get_store (self->app);
+  g_autofree char *dir = g_path_get_dirname (da_store_get_path (store));
+  g_autoptr(GFile) file = g_file_new_for_path (dir);
+  g_autofree char *uri = g_file_get_uri (file);
+
+  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
+static void
+export_all_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DaPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (da_store_jobs_export_finish (result, &error))
+    text = g_strdup (_("History exported"));
+  else
+    text = g_strdup_printf (_("Export failed: %s"), error->message);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+  g_signal_emit (self, signals[EXPORT_FINISHED], 0, error == NULL);
+}
+
+/* Every conversation as one JSON array, written in a worker thread. */
+void
+da_preferences_window_export_all (DaPreferencesWindow *self,
+                                  GFile               *file)
+{
+  DaStore *store;
+
+  g_return_if_fail (DA_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  store = da_application_get_store (self->app);
+  g_return_if_fail (store != NULL);
+
+  da_store_flush (store);
+  da_store_jobs_export_async (da_store_get_path (store), -1, DA_EXPORT_FORMAT_JSON, file,
+                              self->cancellable, export_all_done_cb, g_object_ref (self));
+}
+
+static void
+export_all_response_cb (DaPreferencesWindow  *self,
+                        int                   response,
+                        GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      da_preferences_window_export_all (self, file);
+    }
+
+  g_clear_object (&self->export_chooser);
+}
+
+static void
+export_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DaPreferencesWindow *self = DA_PREFERENCES_WINDOW (widget);
+
+  g_clear_object (&self->export_chooser);
+  self->export_chooser = gtk_file_chooser_native_new (_("Export All Conversations"), GTK_WINDOW (self),
+                                                      GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                      _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), "denoagents-history.json");
+  g_signal_connect_object (self->export_chooser, "response", G_CALLBACK (export_all_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
+}
+
+static void
+delete_all_response_cb (AdwMessageDialog    *dialog,
+                        const char          *response,
+                        DaPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (response, "delete") != 0)
+    return;
+
+  if (da_application_delete_everything (self->app, &error))
+    text = g_strdup (_("All conversations deleted"));
+  else
+    text = g_strdup_printf (_("Could not delete the history: %s"), error->message);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+}
+
+static void
+delete_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DaPreferencesWindow *self = DA_PREFERENCES_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete All Conversations?"),
+                                   _("Every conversation and message is removed for good. "
+                                     "Agents and providers stay."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete Everything"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_all_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 da_preferences_window_dispose (GObject *object)
 {
@@ -278,6 +400,7 @@ da_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->export_chooser);
   g_clear_object (&self->app);
   gtk_widget_dispose_template (GTK_WIDGET (self), DA_TYPE_PREFERENCES_WINDOW);
 
@@ -313,11 +436,18 @@ da_preferences_window_class_init (DaPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaPreferencesWindow, test_row);
   gtk_widget_class_bind_template_child (widget_class, DaPreferencesWindow, test_button);
   gtk_widget_class_bind_template_child (widget_class, DaPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, DaPreferencesWindow, history_row);
   gtk_widget_class_bind_template_callback (widget_class, kind_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, style_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "prefs.test", NULL, test_action);
   gtk_widget_class_install_action (widget_class, "prefs.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "prefs.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "prefs.export-all", NULL, export_all_action);
+  gtk_widget_class_install_action (widget_class, "prefs.delete-all", NULL, delete_all_action);
+
+  signals[EXPORT_FINISHED] = g_signal_new ("export-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -349,8 +479,21 @@ da_preferences_window_new (DaApplication *application)
     if (g_str_equal (scheme, schemes[i]))
       adw_combo_row_set_selected (self->style_row, i);
 
-  g_signal_connect_object (self->settings, "changed::providers", G_CALLBACK (rebuild_providers),
+  g_signal_connect_object (application, "providers-changed", G_CALLBACK (rebuild_providers),
                            self, G_CONNECT_SWAPPED);
+  if (da_application_get_store (application) != NULL)
+    {
+      const char *path = da_store_get_path (da_application_get_store (application));
+
+      adw_action_row_set_subtitle (self->history_row, path);
+    }
+  else
+    {
+      adw_action_row_set_subtitle (self->history_row, da_application_get_store_error (application));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.export-all", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.delete-all", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.open-folder", FALSE);
+    }
   rebuild_providers (self);
 
   return GTK_WIDGET (self);

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DaPreferencesWindow, da_preferences_window, DA, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-GtkWidget *da_preferences_window_new (DaApplication *application);
+GtkWidget *da_preferences_window_new        (DaApplication       *application);
+void       da_preferences_window_export_all (DaPreferencesWindow *self,
+                                             GFile               *file);
 
 G_END_DECLS

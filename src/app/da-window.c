@@ -6,8 +6,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "da-agent-library.h"
 #include "da-chat-session.h"
 #include "da-chat-view.h"
+#include "da-store-jobs.h"
 #include "da-message.h"
 #include "da-preferences-window.h"
 #include "da-welcome-page.h"
@@ -19,11 +21,12 @@ struct _DaWindow
 
   DaChatSession        *session;
   GBindingGroup        *session_bindings;
-  GtkFilterListModel   *filtered;
   GtkSortListModel     *sorted;
-  GtkCustomFilter      *filter;
   GtkCustomSorter      *sorter;
   char                 *query;
+  GCancellable         *search_cancellable;
+  gint64                scroll_to_message;
+  GtkFileChooserNative *export_chooser;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -32,6 +35,7 @@ struct _DaWindow
   GtkSearchEntry       *search_entry;
   GtkStack             *sidebar_stack;
   GtkListBox           *conversation_list;
+  GtkListBox           *search_list;
   AdwWindowTitle       *content_title;
   GtkWidget            *back_button;
   GtkWidget            *chat_menu_button;
@@ -79,6 +83,10 @@ update_actions (DaWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pin-chat", has_session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-chat", has_session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-in-new-window", has_session);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
+                                 has_session && get_app (self) != NULL &&
+                                 da_application_get_store (get_app (self)) != NULL &&
+                                 g_list_model_get_n_items (da_chat_session_get_messages (self->session)) > 0);
   gtk_widget_set_visible (self->chat_menu_button, has_session);
 }
 
@@ -87,10 +95,12 @@ update_sidebar_page (DaWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
 
-  if (n > 0)
+  if (self->query != NULL && *self->query != '\0')
+    gtk_stack_set_visible_child_name (self->sidebar_stack,
+                                      gtk_list_box_get_row_at_index (self->search_list, 0) != NULL
+                                      ? "results" : "no-results");
+  else if (n > 0)
     gtk_stack_set_visible_child_name (self->sidebar_stack, "conversations");
-  else if (self->query != NULL && *self->query != '\0')
-    gtk_stack_set_visible_child_name (self->sidebar_stack, "no-results");
   else
     gtk_stack_set_visible_child_name (self->sidebar_stack, "empty");
 }
@@ -115,6 +125,35 @@ select_row_for_session (DaWindow *self)
   gtk_list_box_unselect_all (self->conversation_list);
 }
 
+static void
+session_messages_changed_cb (DaWindow *self)
+{
+  update_actions (self);
+}
+
+/* Once the messages are there, go to the one a search hit named. */
+static void
+session_loaded_cb (DaWindow *self)
+{
+  GtkListView *list;
+  guint position;
+
+  if (self->session == NULL || !da_chat_session_get_loaded (self->session))
+    return;
+
+  update_actions (self);
+  if (self->scroll_to_message < 0)
+    return;
+
+  position = da_chat_session_find_message (self->session, self->scroll_to_message);
+  self->scroll_to_message = -1;
+  if (position == G_MAXUINT)
+    return;
+
+  list = da_chat_view_get_list_view (self->chat_view);
+  gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", position);
+}
+
 void
 da_window_show_session (DaWindow      *self,
                         DaChatSession *session)
@@ -122,8 +161,23 @@ da_window_show_session (DaWindow      *self,
   g_return_if_fail (DA_IS_WINDOW (self));
   g_return_if_fail (session == NULL || DA_IS_CHAT_SESSION (session));
 
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->session, session_loaded_cb, self);
+      g_signal_handlers_disconnect_by_func (da_chat_session_get_messages (self->session),
+                                            session_messages_changed_cb, self);
+    }
+
   g_set_object (&self->session, session);
   g_binding_group_set_source (self->session_bindings, session);
+  if (session != NULL)
+    {
+      g_signal_connect_object (session, "notify::loaded", G_CALLBACK (session_loaded_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (da_chat_session_get_messages (session), "items-changed",
+                               G_CALLBACK (session_messages_changed_cb), self, G_CONNECT_SWAPPED);
+      da_chat_session_load (session);
+    }
   da_chat_view_set_model (self->chat_view, session ? da_chat_session_get_messages (session) : NULL);
   da_chat_view_set_busy (self->chat_view, session && da_chat_session_get_busy (session));
 
@@ -142,6 +196,8 @@ da_window_show_session (DaWindow      *self,
   select_row_for_session (self);
   update_setup_state (self);
   update_actions (self);
+  if (session != NULL)
+    session_loaded_cb (self);
 }
 
 DaChatSession *
@@ -150,6 +206,14 @@ da_window_get_session (DaWindow *self)
   g_return_val_if_fail (DA_IS_WINDOW (self), NULL);
 
   return self->session;
+}
+
+GtkListBox *
+da_window_get_search_results (DaWindow *self)
+{
+  g_return_val_if_fail (DA_IS_WINDOW (self), NULL);
+
+  return self->search_list;
 }
 
 DaChatView *
@@ -262,37 +326,6 @@ compare_sessions (gconstpointer a,
   return (ua < ub) - (ua > ub);
 }
 
-static gboolean
-session_matches (gpointer item,
-                 gpointer user_data)
-{
-  DaWindow *self = user_data;
-  DaChatSession *session = item;
-  GListModel *messages;
-  g_autofree char *needle = NULL;
-  g_autofree char *title = NULL;
-
-  if (self->query == NULL || *self->query == '\0')
-    return TRUE;
-
-  needle = g_utf8_casefold (self->query, -1);
-  title = g_utf8_casefold (da_chat_session_get_title (session), -1);
-  if (strstr (title, needle) != NULL)
-    return TRUE;
-
-  messages = da_chat_session_get_messages (session);
-  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
-    {
-      g_autoptr(DaMessage) message = g_list_model_get_item (messages, i);
-      g_autofree char *content = g_utf8_casefold (da_message_get_content (message), -1);
-
-      if (strstr (content, needle) != NULL)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static void
 session_changed_cb (DaWindow      *self,
                     GParamSpec    *pspec,
@@ -301,6 +334,15 @@ session_changed_cb (DaWindow      *self,
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   gtk_list_box_invalidate_headers (self->conversation_list);
   select_row_for_session (self);
+}
+
+static void
+session_store_error_cb (DaWindow   *self,
+                        const char *message)
+{
+  g_autofree char *text = g_strdup_printf (_("History not saved: %s"), message);
+
+  da_window_show_toast (self, adw_toast_new (text));
 }
 
 static void
@@ -319,6 +361,8 @@ sessions_changed_cb (DaWindow   *self,
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::pinned", G_CALLBACK (session_changed_cb),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "store-error", G_CALLBACK (session_store_error_cb),
+                               self, G_CONNECT_SWAPPED);
     }
 
   /* The conversation shown here was deleted (perhaps from another window). */
@@ -336,14 +380,116 @@ conversation_activated_cb (DaWindow      *self,
   da_window_show_session (self, g_object_get_data (G_OBJECT (row), "session"));
 }
 
+static GtkWidget *
+create_hit_row (const DaSearchHit *hit)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (hit->conversation_title ? hit->conversation_title : _("New Chat"));
+  GtkWidget *snippet = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_markup (GTK_LABEL (snippet), hit->snippet_markup);
+  gtk_label_set_xalign (GTK_LABEL (snippet), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (snippet), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (snippet), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (snippet), 3);
+  gtk_label_set_ellipsize (GTK_LABEL (snippet), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (snippet, "caption");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), snippet);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  hit->conversation_title ? hit->conversation_title : "", -1);
+  g_object_set_data_full (G_OBJECT (row), "hit", da_search_hit_copy (hit),
+                          (GDestroyNotify) da_search_hit_free);
+
+  return row;
+}
+
+static void
+clear_search_list (DaWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->search_list))) != NULL)
+    gtk_list_box_remove (self->search_list, child);
+}
+
+static void
+search_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = da_store_search_finish (DA_STORE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->search_cancellable);
+  clear_search_list (self);
+  if (hits == NULL)
+    g_debug ("Search failed: %s", error->message);
+  else
+    for (guint i = 0; i < hits->len; i++)
+      {
+        const DaSearchHit *hit = g_ptr_array_index (hits, i);
+
+        /* A conversation deleted but still undoable is not shown. */
+        if (da_application_find_session (get_app (self), hit->conversation_id) != NULL)
+          gtk_list_box_append (self->search_list, create_hit_row (hit));
+      }
+
+  update_sidebar_page (self);
+}
+
+/* GtkSearchEntry already waits for a pause in typing; each new query
+ * cancels the one before. */
 static void
 search_changed_cb (DaWindow       *self,
                    GtkSearchEntry *entry)
 {
+  DaStore *store = get_app (self) ? da_application_get_store (get_app (self)) : NULL;
+
   g_free (self->query);
-  self->query = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  update_sidebar_page (self);
+  self->query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+
+  if (self->search_cancellable != NULL)
+    g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+
+  if (*self->query == '\0' || store == NULL)
+    {
+      clear_search_list (self);
+      update_sidebar_page (self);
+      return;
+    }
+
+  self->search_cancellable = g_cancellable_new ();
+  da_store_flush (store);
+  da_store_search_async (store, self->query, 50, self->search_cancellable,
+                         search_done_cb, g_object_ref (self));
+}
+
+static void
+search_hit_activated_cb (DaWindow      *self,
+                         GtkListBoxRow *row,
+                         GtkListBox    *list)
+{
+  DaSearchHit *hit = g_object_get_data (G_OBJECT (row), "hit");
+  DaChatSession *session = da_application_find_session (get_app (self), hit->conversation_id);
+
+  if (session == NULL)
+    return;
+
+  self->scroll_to_message = hit->message_id;
+  da_window_show_session (self, session);
 }
 
 static void
@@ -395,9 +541,7 @@ provider_found_cb (DaWindow      *self,
 }
 
 static void
-settings_changed_cb (DaWindow   *self,
-                     const char *key,
-                     GSettings  *settings)
+providers_changed_cb (DaWindow *self)
 {
   update_setup_state (self);
 }
@@ -405,15 +549,68 @@ settings_changed_cb (DaWindow   *self,
 /* Actions */
 
 static void
+start_chat (DaWindow          *self,
+            const DaAgentSpec *agent)
+{
+  DaApplication *app = get_app (self);
+  g_autoptr(DaChatSession) session = da_chat_session_new (da_application_get_store (app), agent);
+
+  g_settings_set_string (da_application_get_settings (app), "default-agent", agent->name);
+  da_application_add_session (app, session);
+  da_window_show_session (self, session);
+}
+
+static void
+new_chat_with_agent_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  DaWindow *self = DA_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  g_autoptr(DaAgentSpec) agent = da_application_find_agent (get_app (self), name, NULL);
+
+  if (agent == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("There is no agent named “%s”"), name);
+
+      da_window_show_toast (self, adw_toast_new (text));
+      return;
+    }
+
+  start_chat (self, agent);
+}
+
+static void
+choose_agent_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          DaWindow         *self)
+{
+  GtkDropDown *drop_down = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  GtkStringObject *item = gtk_drop_down_get_selected_item (drop_down);
+
+  if (g_strcmp0 (response, "start") == 0 && item != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.new-chat-with-agent", "s",
+                                gtk_string_object_get_string (item));
+  else if (g_strcmp0 (response, "agents") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.agents", NULL);
+}
+
+/* With one agent the chat starts at once; with several, the person picks
+ * one, the last used being preselected. */
+static void
 new_chat_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
   DaWindow *self = DA_WINDOW (widget);
-  g_autofree char *kind = NULL, *url = NULL, *model = NULL;
-  g_autoptr(DaChatSession) session = NULL;
+  DaApplication *app = get_app (self);
+  g_autoptr(DaAgentSpec) fallback = NULL;
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(GtkStringList) names = NULL;
+  GtkWidget *dialog, *drop_down;
+  guint selected = 0;
 
-  if (!da_application_get_default_provider (get_app (self), &kind, &url, &model))
+  if (!have_provider (self))
     {
       da_window_show_session (self, NULL);
       gtk_stack_set_visible_child_name (self->content_stack, "welcome");
@@ -421,9 +618,142 @@ new_chat_action (GtkWidget  *widget,
       return;
     }
 
-  session = da_chat_session_new (_("Assistant"), NULL, kind, url, model);
-  da_application_add_session (get_app (self), session);
-  da_window_show_session (self, session);
+  fallback = da_application_get_default_agent (app);
+  agents = da_application_list_agents (app);
+  if (fallback == NULL || agents->len == 0)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.agents", NULL);
+      return;
+    }
+  if (agents->len == 1)
+    {
+      start_chat (self, fallback);
+      return;
+    }
+
+  names = gtk_string_list_new (NULL);
+  for (guint i = 0; i < agents->len; i++)
+    {
+      DaStoredAgent *agent = g_ptr_array_index (agents, i);
+
+      gtk_string_list_append (names, agent->name);
+      if (g_strcmp0 (agent->name, fallback->name) == 0)
+        selected = i;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("New Chat"),
+                                   _("Which agent do you want to talk to?"));
+  drop_down = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), selected);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Agent"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), drop_down);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "agents", _("_Manage Agents…"),
+                                    "start", _("_Start Chat"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "start");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (choose_agent_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+agents_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DaWindow *self = DA_WINDOW (widget);
+  GtkWindow *library = GTK_WINDOW (da_agent_library_new (get_app (self)));
+
+  gtk_window_set_transient_for (library, GTK_WINDOW (self));
+  gtk_window_present (library);
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (da_store_jobs_export_finish (result, &error))
+    text = g_strdup (_("Conversation exported"));
+  else
+    text = g_strdup_printf (_("Export failed: %s"), error->message);
+
+  da_window_show_toast (self, adw_toast_new (text));
+  g_signal_emit_by_name (self, "export-finished", error == NULL);
+}
+
+/* Writes the shown conversation to @file in a worker thread; the window
+ * says how it went and emits "export-finished". */
+void
+da_window_export (DaWindow       *self,
+                  DaExportFormat  format,
+                  GFile          *file)
+{
+  DaStore *store;
+
+  g_return_if_fail (DA_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  store = da_application_get_store (get_app (self));
+  if (self->session == NULL || store == NULL || da_chat_session_get_conversation_id (self->session) < 0)
+    return;
+
+  da_store_flush (store);
+  da_store_jobs_export_async (da_store_get_path (store), da_chat_session_get_conversation_id (self->session),
+                              format, file, NULL, export_done_cb, g_object_ref (self));
+}
+
+static void
+export_response_cb (DaWindow             *self,
+                    int                   response,
+                    GtkFileChooserNative *chooser)
+{
+  DaExportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "format"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      da_window_export (self, format, file);
+    }
+
+  g_clear_object (&self->export_chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DaWindow *self = DA_WINDOW (widget);
+  DaExportFormat format;
+  g_autofree char *name = NULL;
+  g_autofree char *safe = NULL;
+
+  if (self->session == NULL ||
+      !da_export_format_from_string (g_variant_get_string (parameter, NULL), &format))
+    return;
+
+  safe = g_strdelimit (g_strdup (da_chat_session_get_title (self->session)), "/\\:", '-');
+  name = g_strconcat (safe, format == DA_EXPORT_FORMAT_JSON ? ".json" : ".md", NULL);
+
+  g_clear_object (&self->export_chooser);
+  self->export_chooser = gtk_file_chooser_native_new (_("Export Conversation"), GTK_WINDOW (self),
+                                                      GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                      _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), name);
+  g_object_set_data (G_OBJECT (self->export_chooser), "format", GINT_TO_POINTER (format));
+  g_signal_connect_object (self->export_chooser, "response", G_CALLBACK (export_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
 }
 
 static void
@@ -518,8 +848,15 @@ undo_delete_cb (AdwToast *toast,
 {
   DaChatSession *session = g_object_get_data (G_OBJECT (toast), "session");
 
-  da_application_add_session (get_app (self), session);
+  da_application_undo_delete (get_app (self), session);
   da_window_show_session (self, session);
+}
+
+static void
+delete_toast_dismissed_cb (AdwToast      *toast,
+                           DaApplication *app)
+{
+  da_application_finish_delete (app, g_object_get_data (G_OBJECT (toast), "session"));
 }
 
 static void
@@ -536,14 +873,14 @@ delete_action (GtkWidget  *widget,
     return;
 
   session = g_object_ref (self->session);
-  da_chat_session_stop (session);
-  da_application_remove_session (get_app (self), session);
+  da_application_delete_later (get_app (self), session);
 
   text = g_strdup_printf (_("“%s” deleted"), da_chat_session_get_title (session));
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   g_object_set_data_full (G_OBJECT (toast), "session", g_object_ref (session), g_object_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, 0);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (delete_toast_dismissed_cb), get_app (self), 0);
   da_window_show_toast (self, toast);
 }
 
@@ -619,11 +956,8 @@ attach_to_application (DaWindow      *self,
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  self->filter = gtk_custom_filter_new (session_matches, self, NULL);
   self->sorter = gtk_custom_sorter_new (compare_sessions, NULL, NULL);
-  self->filtered = gtk_filter_list_model_new (g_object_ref (sessions),
-                                              GTK_FILTER (g_object_ref (self->filter)));
-  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (sessions)),
                                           GTK_SORTER (g_object_ref (self->sorter)));
   gtk_list_box_bind_model (self->conversation_list, G_LIST_MODEL (self->sorted),
                            create_row, self, NULL);
@@ -632,8 +966,15 @@ attach_to_application (DaWindow      *self,
   g_signal_connect_object (sessions, "items-changed", G_CALLBACK (sessions_changed_cb),
                            self, G_CONNECT_SWAPPED);
   sessions_changed_cb (self, 0, 0, g_list_model_get_n_items (sessions), sessions);
-  g_signal_connect_object (settings, "changed::providers", G_CALLBACK (settings_changed_cb),
+  g_signal_connect_object (app, "providers-changed", G_CALLBACK (providers_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  if (da_application_get_store_error (app) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("History is not saved: %s"),
+                                               da_application_get_store_error (app));
+
+      da_window_show_toast (self, adw_toast_new (text));
+    }
 
   update_setup_state (self);
   update_actions (self);
@@ -659,10 +1000,12 @@ da_window_dispose (GObject *object)
     gtk_list_box_bind_model (self->conversation_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->session_bindings);
   g_clear_object (&self->session);
+  if (self->search_cancellable != NULL)
+    g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  g_clear_object (&self->export_chooser);
   g_clear_object (&self->sorted);
-  g_clear_object (&self->filtered);
   g_clear_object (&self->sorter);
-  g_clear_object (&self->filter);
   gtk_widget_dispose_template (GTK_WIDGET (object), DA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (da_window_parent_class)->dispose (object);
@@ -701,6 +1044,7 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, conversation_list);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, search_list);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_menu_button);
@@ -712,12 +1056,19 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, conversation_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_hit_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, chat_send_cb);
   gtk_widget_class_bind_template_callback (widget_class, chat_stop_cb);
   gtk_widget_class_bind_template_callback (widget_class, chat_retry_cb);
   gtk_widget_class_bind_template_callback (widget_class, provider_found_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-chat", NULL, new_chat_action);
+  gtk_widget_class_install_action (widget_class, "win.new-chat-with-agent", "s", new_chat_with_agent_action);
+  gtk_widget_class_install_action (widget_class, "win.agents", NULL, agents_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+
+  g_signal_new ("export-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
@@ -731,6 +1082,7 @@ static void
 da_window_init (DaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->scroll_to_message = -1;
 
   self->session_bindings = g_binding_group_new ();
   g_binding_group_bind (self->session_bindings, "title", self->content_title, "title",

@@ -20,5 +20,9 @@ void      da_window_show_session (DaWindow    *self,
                                   DaChatSession *session);
 DaChatSession *da_window_get_session (DaWindow *self);
 DaChatView    *da_window_get_chat_view (DaWindow *self);
+GtkListBox    *da_window_get_search_results (DaWindow *self);
+void           da_window_export        (DaWindow       *self,
+                                        DaExportFormat  format,
+                                        GFile          *file);
 
 G_END_DECLS

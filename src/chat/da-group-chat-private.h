@@ -37,6 +37,8 @@ struct _DaGroupChat
   GDestroyNotify             selection_destroy;
 
   DaMessageRouter           *router;
+  /* Direct messages land in the pair's own histories. */
+  DaMessageRouter           *direct_router;
 
   /* The team's state, saved and loaded */
   GPtrArray                 *messages;

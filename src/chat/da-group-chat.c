@@ -93,6 +93,7 @@ enum {
   STOPPED,
   SPEAKER_SELECTED,
   ROUND,
+  DIRECT_MESSAGE,
   N_SIGNALS
 };
 
@@ -591,6 +592,7 @@ da_group_chat_dispose (GObject *object)
   self->selection_destroy = NULL;
 
   g_clear_object (&self->router);
+  g_clear_object (&self->direct_router);
   g_clear_pointer (&self->transitions, g_hash_table_unref);
   g_clear_object (&self->termination);
   g_clear_object (&self->selector_provider);
@@ -843,6 +845,16 @@ da_group_chat_class_init (DaGroupChatClass *klass)
   signals[ROUND] =
     g_signal_new ("round", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * DaGroupChat::direct-message:
+   * @sender: the participant writing
+   * @recipient: the participant written to
+   * @message: the message, outside the shared thread
+   */
+  signals[DIRECT_MESSAGE] =
+    g_signal_new ("direct-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, DA_TYPE_AGENT, DA_TYPE_AGENT, DA_TYPE_MESSAGE);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include "da-conversable-agent.h"
 #include "da-human-input-request.h"
 #include "da-provider.h"
+#include "da-team-config.h"
 #include "da-termination.h"
 
 G_BEGIN_DECLS
@@ -88,6 +89,9 @@ typedef void (*DaSpeakerSelectionHandler) (DaGroupChat         *chat,
                                            gpointer             user_data);
 
 DaGroupChat        *da_group_chat_new                       (GPtrArray                 *participants);
+DaGroupChat        *da_group_chat_new_from_config           (DaTeamConfig              *config,
+                                                             GPtrArray                 *agents,
+                                                             GError                   **error);
 
 GPtrArray          *da_group_chat_get_participants          (DaGroupChat               *self);
 DaAgent            *da_group_chat_find_participant          (DaGroupChat               *self,
@@ -145,6 +149,16 @@ gboolean            da_group_chat_run_finish                (DaGroupChat        
                                                              GAsyncResult              *result,
                                                              GError                   **error);
 void                da_group_chat_stop                      (DaGroupChat               *self);
+void                da_group_chat_send_direct_async         (DaGroupChat               *self,
+                                                             DaAgent                   *from,
+                                                             DaAgent                   *to,
+                                                             const char                *text,
+                                                             GCancellable              *cancellable,
+                                                             GAsyncReadyCallback        callback,
+                                                             gpointer                   user_data);
+DaMessage          *da_group_chat_send_direct_finish        (DaGroupChat               *self,
+                                                             GAsyncResult              *result,
+                                                             GError                   **error);
 gboolean            da_group_chat_get_running               (DaGroupChat               *self);
 const char         *da_group_chat_get_stop_reason           (DaGroupChat               *self);
 GPtrArray          *da_group_chat_get_messages              (DaGroupChat               *self);

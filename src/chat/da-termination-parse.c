@@ -8,15 +8,17 @@
 
 /* The team file's "termination" object:
  *   { "max_messages": 10 }
- *   { "text_mention": "TERMINATE", "sources": ["critic"] }
- *   { "token_usage": 5000 }  or  { "token_usage": { "max_total": 5000,
- *                                  "max_prompt": 4000, "max_completion": 1000 } }
- *   { "timeout": 30 }                 seconds
+ *   { "text_mention": "TERMINATE" }  or
+ *   { "text_mention": { "text": "APPROVE", "sources": ["critic"] } }
+ *   { "token_usage": 5000 }  or  { "token_usage": { "max_total_tokens": 5000,
+ *                "max_prompt_tokens": 4000, "max_completion_tokens": 1000 } }
+ *   { "timeout": 30 }                 seconds, more than 0
  *   { "handoff": "user" }
  *   { "external": true }
  *   { "source_match": "critic" }  or  { "source_match": ["a", "b"] }
  *   { "all": [ … ] }  { "any": [ … ] }
- * One condition per object; unknown keys are an error. */
+ * One condition per object; unknown keys are an error. The same
+ * dialect as the team file parser (da-team-config-parse.c). */
 
 #define MAX_DEPTH 32
 
@@ -114,7 +116,8 @@ parse_token_usage (JsonNode    *node,
                    const char  *path,
                    GError     **error)
 {
-  static const char * const members[] = { "max_total", "max_prompt", "max_completion" };
+  static const char * const members[] = { "max_total_tokens", "max_prompt_tokens",
+                                          "max_completion_tokens" };
   gint64 limits[3] = { 0, 0, 0 };
   JsonObject *object;
   g_autoptr(GList) names = NULL;
@@ -145,9 +148,48 @@ parse_token_usage (JsonNode    *node,
       limits[i] = json_object_get_int_member (object, members[i]);
     }
   if (limits[0] + limits[1] + limits[2] == 0)
-    return config_error (error, path, "at least one of max_total, max_prompt, max_completion is needed");
+    return config_error (error, path, "needs max_total_tokens, max_prompt_tokens or max_completion_tokens");
 
   return da_termination_token_usage_new (limits[0], limits[1], limits[2]);
+}
+
+static DaTermination *
+parse_text_mention (JsonNode    *node,
+                    const char  *path,
+                    GError     **error)
+{
+  g_auto(GStrv) sources = NULL;
+  g_autoptr(GList) names = NULL;
+  JsonObject *object;
+  JsonNode *text;
+
+  if (is_string (node))
+    {
+      if (json_node_get_string (node)[0] == '\0')
+        return config_error (error, path, "expected a non-empty text");
+      return da_termination_text_mention_new (json_node_get_string (node), NULL);
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return config_error (error, path, "expected a text or an object with \"text\" and \"sources\"");
+
+  object = json_node_get_object (node);
+  names = json_object_get_members (object);
+  for (const GList *l = names; l != NULL; l = l->next)
+    if (!g_str_equal (l->data, "text") && !g_str_equal (l->data, "sources"))
+      return config_error (error, path, "unknown key \"%s\"", (const char *)l->data);
+
+  text = json_object_get_member (object, "text");
+  if (text == NULL || !is_string (text) || json_node_get_string (text)[0] == '\0')
+    return config_error (error, path, "\"text\" must be a non-empty string");
+  if (json_object_has_member (object, "sources"))
+    {
+      g_autofree char *sources_path = g_strdup_printf ("%s.sources", path);
+
+      sources = parse_names (json_object_get_member (object, "sources"), sources_path, FALSE, error);
+      if (sources == NULL)
+        return NULL;
+    }
+  return da_termination_text_mention_new (json_node_get_string (text), (const char * const *)sources);
 }
 
 static DaTermination *
@@ -188,7 +230,6 @@ parse_node (JsonNode    *node,
   const char *key = NULL;
   g_autofree char *value_path = NULL;
   JsonNode *value;
-  gboolean has_sources = FALSE;
 
   if (depth > MAX_DEPTH)
     return config_error (error, path, "conditions are nested too deeply");
@@ -201,11 +242,6 @@ parse_node (JsonNode    *node,
     {
       const char *name = l->data;
 
-      if (g_str_equal (name, "sources"))
-        {
-          has_sources = TRUE;
-          continue;
-        }
       if (!g_strv_contains (leaf_keys, name))
         return config_error (error, path, "unknown condition \"%s\"", name);
       if (key != NULL)
@@ -215,8 +251,6 @@ parse_node (JsonNode    *node,
     }
   if (key == NULL)
     return config_error (error, path, "no condition given");
-  if (has_sources && !g_str_equal (key, "text_mention"))
-    return config_error (error, path, "\"sources\" only goes with \"text_mention\"");
 
   value = json_object_get_member (object, key);
   value_path = g_strdup_printf ("%s.%s", path, key);
@@ -228,30 +262,14 @@ parse_node (JsonNode    *node,
       return da_termination_max_messages_new ((guint)json_node_get_int (value));
     }
   if (g_str_equal (key, "text_mention"))
-    {
-      g_auto(GStrv) sources = NULL;
-
-      if (!is_string (value) || json_node_get_string (value)[0] == '\0')
-        return config_error (error, value_path, "expected a non-empty text");
-      if (has_sources)
-        {
-          g_autofree char *sources_path = g_strdup_printf ("%s.sources", path);
-
-          sources = parse_names (json_object_get_member (object, "sources"), sources_path,
-                                 FALSE, error);
-          if (sources == NULL)
-            return NULL;
-        }
-      return da_termination_text_mention_new (json_node_get_string (value),
-                                              (const char * const *)sources);
-    }
+    return parse_text_mention (value, value_path, error);
   if (g_str_equal (key, "token_usage"))
     return parse_token_usage (value, value_path, error);
   if (g_str_equal (key, "timeout"))
     {
-      if (!is_number (value) || json_node_get_double (value) < 0 ||
+      if (!is_number (value) || !(json_node_get_double (value) > 0) ||
           json_node_get_double (value) > 365.0 * 24 * 3600)
-        return config_error (error, value_path, "expected a number of seconds, at most a year");
+        return config_error (error, value_path, "expected a number of seconds, more than 0 and at most a year");
       return da_termination_timeout_new (json_node_get_double (value));
     }
   if (g_str_equal (key, "handoff"))

@@ -663,25 +663,32 @@ build_config (DaTermination *self,
       json_builder_add_int_value (builder, self->max_messages);
       break;
     case DA_TERMINATION_TEXT_MENTION:
+      if (self->sources == NULL)
+        {
+          json_builder_add_string_value (builder, self->text);
+          break;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text");
       json_builder_add_string_value (builder, self->text);
-      if (self->sources != NULL)
-        add_strv (builder, "sources", (const char * const *)self->sources);
+      add_strv (builder, "sources", (const char * const *)self->sources);
+      json_builder_end_object (builder);
       break;
     case DA_TERMINATION_TOKEN_USAGE:
       json_builder_begin_object (builder);
       if (self->max_total > 0)
         {
-          json_builder_set_member_name (builder, "max_total");
+          json_builder_set_member_name (builder, "max_total_tokens");
           json_builder_add_int_value (builder, self->max_total);
         }
       if (self->max_prompt > 0)
         {
-          json_builder_set_member_name (builder, "max_prompt");
+          json_builder_set_member_name (builder, "max_prompt_tokens");
           json_builder_add_int_value (builder, self->max_prompt);
         }
       if (self->max_completion > 0)
         {
-          json_builder_set_member_name (builder, "max_completion");
+          json_builder_set_member_name (builder, "max_completion_tokens");
           json_builder_add_int_value (builder, self->max_completion);
         }
       json_builder_end_object (builder);

@@ -12,6 +12,7 @@
 #include "da-agent-error.h"
 #include "da-cli-printer.h"
 #include "da-escape.h"
+#include "da-group-chat.h"
 #include "da-llm-error.h"
 
 struct _DaCliPrinter
@@ -139,7 +140,7 @@ static void
 message_started_cb (DaCliPrinter *self,
                     DaAgent      *sender,
                     DaMessage    *message,
-                    DaChat       *chat)
+                    GObject      *chat)
 {
   if (da_message_get_state (message) != DA_MESSAGE_STATE_STREAMING)
     return;
@@ -172,7 +173,7 @@ static void
 message_completed_cb (DaCliPrinter *self,
                       DaAgent      *sender,
                       DaMessage    *message,
-                      DaChat       *chat)
+                      GObject      *chat)
 {
   GPtrArray *calls = da_message_get_tool_calls (message);
   const char *name = da_agent_get_name (sender);
@@ -241,7 +242,7 @@ static void
 usage_cb (DaCliPrinter *self,
           DaAgent      *agent,
           DaMessage    *message,
-          DaChat       *chat)
+          GObject      *chat)
 {
   g_autoptr(JsonBuilder) b = NULL;
 
@@ -260,7 +261,7 @@ static void
 error_cb (DaCliPrinter *self,
           DaAgent      *agent,
           const GError *error,
-          DaChat       *chat)
+          GObject      *chat)
 {
   da_cli_printer_print_error (self, da_agent_get_name (agent), error);
 }
@@ -268,17 +269,21 @@ error_cb (DaCliPrinter *self,
 static void
 stopped_cb (DaCliPrinter *self,
             const char   *reason,
-            DaChat       *chat)
+            GObject      *chat)
 {
   da_cli_printer_print_stop (self, reason);
 }
 
+/**
+ * da_cli_printer_attach:
+ * @chat: a #DaChat or a #DaGroupChat (they share the signals printed here)
+ */
 void
 da_cli_printer_attach (DaCliPrinter *self,
-                       DaChat       *chat)
+                       GObject      *chat)
 {
   g_return_if_fail (DA_IS_CLI_PRINTER (self));
-  g_return_if_fail (DA_IS_CHAT (chat));
+  g_return_if_fail (DA_IS_CHAT (chat) || DA_IS_GROUP_CHAT (chat));
 
   g_signal_connect_object (chat, "message-started", G_CALLBACK (message_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (chat, "message-completed", G_CALLBACK (message_completed_cb), self, G_CONNECT_SWAPPED);

@@ -15,7 +15,7 @@ DaCliPrinter *da_cli_printer_new              (gboolean      json,
                                                FILE         *out,
                                                FILE         *err);
 void          da_cli_printer_attach           (DaCliPrinter *self,
-                                               DaChat       *chat);
+                                               GObject      *chat);
 void          da_cli_printer_print_error      (DaCliPrinter *self,
                                                const char   *agent,
                                                const GError *error);

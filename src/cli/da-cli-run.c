@@ -18,6 +18,7 @@
 #include "da-cli-tools.h"
 #include "da-cli-run.h"
 #include "da-cli-util.h"
+#include "da-group-chat.h"
 #include "da-keyring.h"
 #include "da-llm-error.h"
 #include "da-permissions.h"
@@ -182,13 +183,43 @@ terminal_input_cb (DaConversableAgent  *agent,
                                        line_read_cb, pending);
 }
 
+static void
+terminal_speaker_cb (DaGroupChat         *chat,
+                     const char          *prompt,
+                     GPtrArray           *candidates,
+                     GCancellable        *cancellable,
+                     DaHumanInputRequest *request,
+                     gpointer             user_data)
+{
+  RunContext *ctx = user_data;
+  PendingInput *pending = g_new0 (PendingInput, 1);
+
+  pending->ctx = ctx;
+  pending->request = g_object_ref (request);
+  fprintf (stderr, "\n%s\nWho speaks next? ", prompt);
+  fflush (stderr);
+  g_data_input_stream_read_line_async (ctx->stdin_lines, G_PRIORITY_DEFAULT, cancellable,
+                                       line_read_cb, pending);
+}
+
+/* The selector of a selector team is a provider like any agent's. */
+static DaProvider *
+resolve_selector_provider (DaTeamConfig  *team,
+                           GError       **error)
+{
+  DaAgentConfig selector = { 0 };
+
+  selector.name = (char *)"selector";
+  return resolve_provider (team->selector_provider, &selector, NULL, error);
+}
+
 /* History */
 
 static void
 message_started_cb (RunContext *ctx,
                     DaAgent    *sender,
                     DaMessage  *message,
-                    DaChat     *chat)
+                    GObject    *chat)
 {
   g_autoptr(GError) error = NULL;
 
@@ -200,7 +231,7 @@ static void
 usage_cb (RunContext *ctx,
           DaAgent    *agent,
           DaMessage  *message,
-          DaChat     *chat)
+          GObject    *chat)
 {
   g_autoptr(GError) error = NULL;
   DaProvider *provider = NULL;
@@ -248,7 +279,11 @@ chat_done_cb (GObject      *object,
   RunContext *ctx = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!da_chat_run_finish (DA_CHAT (object), result, &error))
+  gboolean ok = DA_IS_GROUP_CHAT (object)
+    ? da_group_chat_run_finish (DA_GROUP_CHAT (object), result, &error)
+    : da_chat_run_finish (DA_CHAT (object), result, &error);
+
+  if (!ok)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         ctx->cancelled = TRUE;
@@ -282,12 +317,14 @@ da_cli_run_main (int   argc,
   gboolean json = FALSE;
   gboolean no_prompt = FALSE;
   int max_turns = -1;
+  int max_round = -1;
   int status = DA_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "task", 't', 0, G_OPTION_ARG_STRING, &task, "The opening message", "TEXT" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per event and line", NULL },
     { "no-prompt", 0, 0, G_OPTION_ARG_NONE, &no_prompt, "Never ask: deny permissions and treat the human as absent", NULL },
-    { "max-turns", 0, 0, G_OPTION_ARG_INT, &max_turns, "Stop after this many exchanges (default: the team file's, else 10)", "N" },
+    { "max-turns", 0, 0, G_OPTION_ARG_INT, &max_turns, "Direct chats: stop after this many exchanges (default: the team file's, else 10)", "N" },
+    { "max-round", 0, 0, G_OPTION_ARG_INT, &max_round, "Group chats: stop after this many messages, the task included (default: the team file's, else 10)", "N" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "History database (default: the user's)", "PATH" },
     { "allow-read", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, permission_flag_cb, "Allow tools to read these paths", "P,…" },
     { "allow-write", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, permission_flag_cb, "Allow tools to write these paths", "P,…" },
@@ -305,7 +342,7 @@ da_cli_run_main (int   argc,
   g_autoptr(DaTeamConfig) team = NULL;
   g_autoptr(DaPermissions) permissions = NULL;
   g_autoptr(GPtrArray) agents = NULL;
-  g_autoptr(DaChat) chat = NULL;
+  g_autoptr(GObject) chat = NULL;
   g_autoptr(DaCliPrinter) printer = NULL;
   g_autoptr(DaCliTools) tools = NULL;
   g_autoptr(DaStore) store = NULL;
@@ -355,18 +392,13 @@ da_cli_run_main (int   argc,
       status = DA_CLI_EXIT_FAILURE;
       goto out;
     }
-
-  if (team->team_kind != DA_TEAM_KIND_DIRECT && team->agents->len > 2)
-    {
-      da_cli_printerr ("%s: team kind '%s' with %u agents needs the group chat, which this "
-                       "version does not run yet; use \"kind\": \"direct\" with two agents",
-                       argv[1], da_team_kind_to_string (team->team_kind), team->agents->len);
-      status = DA_CLI_EXIT_FAILURE;
-      goto out;
-    }
+  for (const char * const *w = da_team_config_get_warnings (team); *w != NULL; w++)
+    da_cli_printerr ("warning: %s", *w);
 
   agents = da_team_config_create_agents (team, resolve_provider, NULL, &error);
-  if (agents == NULL || !da_team_pick_direct_pair (agents, &initiator, &recipient, &error))
+  if (agents == NULL ||
+      (team->team_kind == DA_TEAM_KIND_DIRECT &&
+       !da_team_pick_direct_pair (agents, &initiator, &recipient, &error)))
     {
       da_cli_printerr ("%s", error->message);
       status = DA_CLI_EXIT_FAILURE;
@@ -423,15 +455,62 @@ da_cli_run_main (int   argc,
                                                         terminal_input_cb, &ctx, NULL);
     }
 
-  chat = da_chat_new (initiator, recipient);
-  if (max_turns >= 0)
-    da_chat_set_max_turns (chat, max_turns);
-  else if (team->max_turns > 0)
-    da_chat_set_max_turns (chat, team->max_turns);
-  else if (team->max_round > 0)
-    da_chat_set_max_turns (chat, (team->max_round + 1) / 2);
+  if (team->team_kind == DA_TEAM_KIND_DIRECT)
+    {
+      DaChat *direct = da_chat_new (initiator, recipient);
+
+      chat = G_OBJECT (direct);
+      if (max_turns >= 0)
+        da_chat_set_max_turns (direct, max_turns);
+      else if (team->max_turns > 0)
+        da_chat_set_max_turns (direct, team->max_turns);
+      else if (team->max_round > 0)
+        da_chat_set_max_turns (direct, (team->max_round + 1) / 2);
+      else
+        da_chat_set_max_turns (direct, 10);
+    }
   else
-    da_chat_set_max_turns (chat, 10);
+    {
+      DaGroupChat *group = da_group_chat_new_from_config (team, agents, &error);
+
+      if (group == NULL)
+        {
+          da_cli_printerr ("%s: %s", argv[1], error->message);
+          status = DA_CLI_EXIT_FAILURE;
+          goto out;
+        }
+      chat = G_OBJECT (group);
+      if (max_round > 0)
+        da_group_chat_set_max_round (group, max_round);
+      else if (team->max_round <= 0)
+        da_group_chat_set_max_round (group, 10);
+
+      if (team->team_kind == DA_TEAM_KIND_SELECTOR)
+        {
+          g_autoptr(DaProvider) selector = NULL;
+
+          if (team->selector_provider == NULL)
+            {
+              da_cli_printerr ("%s: $.team: a selector team needs \"selector\": {\"provider\": {…}}, "
+                               "the model that picks the next speaker", argv[1]);
+              status = DA_CLI_EXIT_FAILURE;
+              goto out;
+            }
+          selector = resolve_selector_provider (team, &error);
+          if (selector == NULL)
+            {
+              da_cli_printerr ("%s", error->message);
+              status = DA_CLI_EXIT_FAILURE;
+              goto out;
+            }
+          da_group_chat_set_selector_provider (group, selector);
+          if (team->selector_provider->model != NULL)
+            da_group_chat_set_selector_model (group, team->selector_provider->model);
+        }
+
+      if (interactive)
+        da_group_chat_set_speaker_selection_handler (group, terminal_speaker_cb, &ctx, NULL);
+    }
 
   /* The history first, so a message has its id when it is printed. */
   g_signal_connect_swapped (chat, "message-started", G_CALLBACK (message_started_cb), &ctx);
@@ -441,7 +520,10 @@ da_cli_run_main (int   argc,
   sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &ctx);
   sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &ctx);
 
-  da_chat_run_async (chat, task, cancellable, chat_done_cb, &ctx);
+  if (DA_IS_GROUP_CHAT (chat))
+    da_group_chat_run_async (DA_GROUP_CHAT (chat), task, cancellable, chat_done_cb, &ctx);
+  else
+    da_chat_run_async (DA_CHAT (chat), task, cancellable, chat_done_cb, &ctx);
   if (!ctx.done)
     g_main_loop_run (loop);
 

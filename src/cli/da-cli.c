@@ -7,6 +7,7 @@
 
 #include "da-cli.h"
 #include "da-cli-history.h"
+#include "da-cli-import.h"
 #include "da-cli-keys.h"
 #include "da-cli-permissions.h"
 #include "da-cli-util.h"
@@ -19,6 +20,7 @@ static const DaCliCommand commands[] = {
 #ifdef DA_CLI_HAVE_RUN
   { "run", "Run a team from a team file, headless", da_cli_run_main },
 #endif
+  { "import", "Convert a team exported from AutoGen into a team file", da_cli_import_main },
   { "keys", "Store, list and delete API keys in the keyring", da_cli_keys_main },
   { "history", "List, show, search and export conversations", da_cli_history_main },
   { "permissions", "List and revoke grants; show the audit log", da_cli_permissions_main },

@@ -246,10 +246,10 @@ _da_sandbox_cgroup_free (DaSandboxCgroup *cgroup)
     return;
 
   /* The last processes may still be exiting. */
-  for (guint i = 0; i < 200 && rmdir (cgroup->dir) != 0 && errno == EBUSY; i++)
+  for (guint i = 0; i < 4000 && rmdir (cgroup->dir) != 0 && errno == EBUSY; i++)
     {
       _da_sandbox_cgroup_kill (cgroup);
-      g_usleep (5000);
+      g_usleep (250);
     }
   g_free (cgroup->dir);
   g_free (cgroup);

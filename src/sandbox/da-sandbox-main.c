@@ -62,6 +62,14 @@ die (const char *format,
 }
 
 static gboolean
+set_error_errno (GError     **error,
+                 const char  *what)
+{
+  g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP, "%s: %s", what, g_strerror (errno));
+  return FALSE;
+}
+
+static gboolean
 is_global_root (void)
 {
   g_autofree char *map = NULL;
@@ -362,13 +370,14 @@ main (int   argc,
   DaSandboxContext *ctx = &m.ctx;
   int report_fd = -1;
   int cmd = -1;
-  int err_pipe[2], sync_pipe[2], out_pipe[2], errout_pipe[2], notify[2];
+  int err_pipe[2], sync_pipe[2], out_pipe[2], errout_pipe[2], notify[2], bpf_pipe[2];
   gsize policy_len = 0;
   sigset_t mask;
   GString *msg;
   char buf[512];
   ssize_t r;
   int sfd, code;
+  gboolean global_root;
 
   for (int i = 1; i < argc; i++)
     {
@@ -429,13 +438,14 @@ main (int   argc,
   if (!ctx->namespaces && ctx->landlock_abi < 1)
     die ("isolation minimal needs Landlock, which this kernel does not offer");
 
-  if (is_global_root ())
+  global_root = is_global_root ();
+  if (global_root && !ctx->namespaces)
     {
       m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, &error);
       if (m.cgroup == NULL)
         die ("%s", error->message);
     }
-  else if (!ctx->namespaces)
+  else if (!global_root && !ctx->namespaces)
     ctx->nproc_base = count_user_tasks (ctx->uid);
 
   if (!ctx->namespaces && policy->fs_temp)
@@ -448,6 +458,7 @@ main (int   argc,
 
   if (pipe2 (err_pipe, O_CLOEXEC) != 0 || pipe2 (sync_pipe, O_CLOEXEC) != 0 ||
       pipe2 (out_pipe, O_CLOEXEC) != 0 || pipe2 (errout_pipe, O_CLOEXEC) != 0 ||
+      pipe2 (bpf_pipe, O_CLOEXEC) != 0 ||
       socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, notify) != 0)
     die ("pipe: %s", g_strerror (errno));
   ctx->error_fd = err_pipe[1];
@@ -456,6 +467,7 @@ main (int   argc,
   ctx->stderr_fd = errout_pipe[1];
   ctx->notify_send = notify[0];
   ctx->notify_recv = notify[1];
+  ctx->bpf_fd = bpf_pipe[0];
   m.out[0] = out_pipe[0];
   m.out[1] = errout_pipe[0];
 
@@ -487,6 +499,7 @@ main (int   argc,
           close (sync_pipe[1]);
           close (out_pipe[0]);
           close (errout_pipe[0]);
+          close (bpf_pipe[1]);
           close (sfd);
           _da_sandbox_init_main (ctx);
         }
@@ -506,6 +519,7 @@ main (int   argc,
           close (sync_pipe[1]);
           close (out_pipe[0]);
           close (errout_pipe[0]);
+          close (bpf_pipe[1]);
           close (sfd);
           if (read (sync_pipe[0], &byte, 1) != 1)
             _exit (DA_SANDBOX_EXIT_SETUP);
@@ -518,6 +532,7 @@ main (int   argc,
   close (out_pipe[1]);
   close (errout_pipe[1]);
   close (notify[0]);
+  close (bpf_pipe[0]);
   ctx->notify_send = -1;
   if (ctx->namespaces)
     {
@@ -525,16 +540,41 @@ main (int   argc,
       ctx->notify_recv = -1;
     }
 
-  if ((ctx->namespaces && !_da_sandbox_write_id_maps (m.child, ctx->uid, ctx->gid, &error)) ||
-      (m.cgroup != NULL && !_da_sandbox_cgroup_add (m.cgroup, m.child, &error)))
+  /* With namespaces, pid 1 may set up its mounts as soon as its maps
+   * are written (first byte); it forks the tool only after the second,
+   * by which time the pids cgroup holds it.  Making the cgroup meanwhile
+   * keeps it off the start-up path. */
+  if (ctx->namespaces)
+    {
+      if (!_da_sandbox_write_id_maps (m.child, ctx->uid, ctx->gid, &error) ||
+          (write (sync_pipe[1], "x", 1) != 1 && !set_error_errno (&error, "cannot start the sandbox")) ||
+          (global_root && (m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, &error)) == NULL))
+        {
+          kill (m.child, SIGKILL);
+          waitpid (m.child, NULL, 0);
+          die ("%s", error->message);
+        }
+    }
+  if (m.cgroup != NULL && !_da_sandbox_cgroup_add (m.cgroup, m.child, &error))
     {
       kill (m.child, SIGKILL);
       waitpid (m.child, NULL, 0);
       die ("%s", error->message);
     }
+  /* If pid 1 has already failed this write fails too; its reason comes
+   * through the error pipe below. */
   if (write (sync_pipe[1], "x", 1) != 1)
-    die ("cannot start the sandbox: %s", g_strerror (errno));
+    g_debug ("sync: %s", g_strerror (errno));
   close (sync_pipe[1]);
+
+  /* The filter is built here while pid 1 sets up the namespaces. */
+  if (!_da_sandbox_seccomp_build (ctx, bpf_pipe[1], &error))
+    {
+      kill (m.child, SIGKILL);
+      waitpid (m.child, NULL, 0);
+      die ("%s", error->message);
+    }
+  close (bpf_pipe[1]);
 
   /* Setup errors arrive as one code byte and a message; EOF means the
    * tool was executed. */

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 /* Descriptor numbers the sandboxed child keeps until exec. */
 #define DA_SANDBOX_FD_ERROR        3
 #define DA_SANDBOX_FD_NOTIFY       4
+#define DA_SANDBOX_FD_BPF          5
 
 typedef struct _DaSandboxCgroup DaSandboxCgroup;
 
@@ -35,6 +36,7 @@ typedef struct
   int               sync_fd;       /* read end: parent finished its part */
   int               notify_send;   /* socket the child sends its listener on */
   int               notify_recv;   /* … and the supervisor receives it on */
+  int               bpf_fd;        /* read end: the seccomp filter, raw */
   int               stdout_fd;     /* write ends of the output pipes */
   int               stderr_fd;
   int               proxy_fd;      /* O_PATH of net.proxy_socket, or -1 */
@@ -65,7 +67,10 @@ gboolean  _da_sandbox_landlock_apply  (const DaSandboxContext *ctx,
                                        GError                **error);
 
 /* seccomp */
-gboolean  _da_sandbox_seccomp_apply   (const DaSandboxContext *ctx,
+gboolean  _da_sandbox_seccomp_build   (const DaSandboxContext *ctx,
+                                       int                     out_fd,
+                                       GError                **error);
+gboolean  _da_sandbox_seccomp_load    (int                     in_fd,
                                        int                    *listener,
                                        GError                **error);
 gboolean  _da_sandbox_seccomp_handle  (int                     listener);

@@ -7,7 +7,10 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <seccomp.h>
@@ -39,6 +42,7 @@ static const char *const denied_syscalls[] = {
   "acct", "swapon", "swapoff", "reboot", "quotactl", "quotactl_fd",
   "lookup_dcookie", "uselib", "vhangup", "syslog",
   "iopl", "ioperm", "pidfd_getfd", "fanotify_init",
+  "process_madvise", "process_mrelease", "kcmp",
   "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
 };
 
@@ -59,6 +63,9 @@ check (int          rc,
   return FALSE;
 }
 
+/* Socket families.  The family is an int, but seccomp compares all 64
+ * bits: every test below errs on the side of refusing when the upper
+ * bits are set (the kernel would look only at the lower ones). */
 static gboolean
 deny_families (scmp_filter_ctx   ctx,
                int               nr,
@@ -66,26 +73,32 @@ deny_families (scmp_filter_ctx   ctx,
                gboolean          allow_inet,
                GError          **error)
 {
-  /* Socket family is an int: compare the low 32 bits so bits above
-   * cannot smuggle a family past an equality test.  Families at or
-   * above AF_MAX are refused by the kernel itself. */
-  for (int family = 0; family < AF_MAX; family++)
-    {
-      if (family == AF_UNIX && allow_unix)
-        continue;
-      if ((family == AF_INET || family == AF_INET6) && allow_inet)
-        continue;
-      if (!check (seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 1,
-                                    SCMP_A0 (SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t) family)),
-                  "socket family rule", error))
-        return FALSE;
-    }
+  if (!allow_unix && !allow_inet)
+    return check (seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 0), "socket rule", error);
+
+  if (!allow_inet)
+    return check (seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 1,
+                                    SCMP_A0 (SCMP_CMP_NE, AF_UNIX)), "socket rule", error);
+
+  /* AF_UNIX (1), AF_INET (2) and AF_INET6 (10) only. */
+  if (!check (seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 1,
+                                SCMP_A0 (SCMP_CMP_GT, AF_INET6)), "socket rule", error) ||
+      !check (seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 1,
+                                SCMP_A0 (SCMP_CMP_EQ, AF_UNSPEC)), "socket rule", error))
+    return FALSE;
+  for (int family = AF_INET + 1; family < AF_INET6; family++)
+    if (!check (seccomp_rule_add (ctx, SCMP_ACT_NOTIFY, nr, 1,
+                                  SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t) family)), "socket rule", error))
+      return FALSE;
   return TRUE;
 }
 
+/* Builds the filter and writes it as raw BPF to out_fd.  The monitor
+ * does this while pid 1 is still setting up the namespaces, so the two
+ * run side by side. */
 gboolean
-_da_sandbox_seccomp_apply (const DaSandboxContext  *ctx,
-                           int                     *listener,
+_da_sandbox_seccomp_build (const DaSandboxContext  *ctx,
+                           int                      out_fd,
                            GError                 **error)
 {
   gboolean inet = ctx->policy->net_proxy_socket != NULL;
@@ -96,7 +109,6 @@ _da_sandbox_seccomp_apply (const DaSandboxContext  *ctx,
   scmp_filter_ctx fctx;
   gboolean ok = FALSE;
 
-  *listener = -1;
   fctx = seccomp_init (SCMP_ACT_ALLOW);
   if (fctx == NULL)
     {
@@ -129,22 +141,11 @@ _da_sandbox_seccomp_apply (const DaSandboxContext  *ctx,
                 "clone", error))
       goto out;
 
-  {
-    /* personality(x) is allowed for x == 0 and x == 0xffffffff (query);
-     * every other persona goes to the supervisor. */
-    int rc = seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (personality), 2,
-                               SCMP_A0 (SCMP_CMP_NE, 0),
-                               SCMP_A0 (SCMP_CMP_NE, 0xffffffffu));
-    if (rc != 0)
-      {
-        /* libseccomp versions that refuse two tests on one argument:
-         * fall back to refusing every change except PER_LINUX. */
-        rc = seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (personality), 1,
-                               SCMP_A0 (SCMP_CMP_GT, 0));
-      }
-    if (!check (rc, "personality", error))
-      goto out;
-  }
+  /* personality: only PER_LINUX (0), which changes nothing; libseccomp
+   * cannot also let the 0xffffffff query through in the same rule. */
+  if (!check (seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (personality), 1,
+                                SCMP_A0 (SCMP_CMP_NE, 0)), "personality", error))
+    goto out;
 
   /* ioctl requests are unsigned int: compare the low 32 bits. */
   if (!check (seccomp_rule_add (fctx, SCMP_ACT_NOTIFY, SCMP_SYS (ioctl), 1,
@@ -172,21 +173,59 @@ _da_sandbox_seccomp_apply (const DaSandboxContext  *ctx,
             goto out;
     }
 
-  if (!check (seccomp_load (fctx), "load", error))
+  if (!check (seccomp_export_bpf (fctx, out_fd), "export", error))
     goto out;
-
-  *listener = seccomp_notify_fd (fctx);
-  if (*listener < 0)
-    {
-      g_set_error_literal (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
-                           "seccomp: no notification descriptor");
-      goto out;
-    }
   ok = TRUE;
 
 out:
   seccomp_release (fctx);
   return ok;
+}
+
+/* Reads the raw filter from in_fd (to EOF) and installs it with a new
+ * user-notification listener, returned in *listener. */
+gboolean
+_da_sandbox_seccomp_load (int       in_fd,
+                          int      *listener,
+                          GError  **error)
+{
+  g_autoptr(GByteArray) bpf = g_byte_array_new ();
+  struct sock_fprog prog;
+  guint8 buf[4096];
+  ssize_t r;
+
+  *listener = -1;
+  while ((r = read (in_fd, buf, sizeof buf)) != 0)
+    {
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+                       "seccomp: reading the filter: %s", g_strerror (errno));
+          return FALSE;
+        }
+      g_byte_array_append (bpf, buf, (guint) r);
+    }
+  if (bpf->len == 0 || bpf->len % sizeof (struct sock_filter) != 0 ||
+      bpf->len / sizeof (struct sock_filter) > BPF_MAXINSNS)
+    {
+      g_set_error_literal (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+                           "seccomp: the monitor sent no usable filter");
+      return FALSE;
+    }
+
+  prog.len = (unsigned short) (bpf->len / sizeof (struct sock_filter));
+  prog.filter = (struct sock_filter *) (gpointer) bpf->data;
+  *listener = (int) syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                             SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+  if (*listener < 0)
+    {
+      g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
+                   "seccomp: loading the filter: %s", g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Answers every pending notification with EPERM and reports it.

@@ -114,7 +114,7 @@ void
 _da_sandbox_child_exec (DaSandboxContext *ctx)
 {
   g_autoptr(GError) error = NULL;
-  int fds[4];
+  int fds[5];
   int listener = -1;
   int saved;
   sigset_t none;
@@ -132,8 +132,9 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
   fds[1] = fcntl (ctx->notify_send, F_DUPFD_CLOEXEC, 64);
   fds[2] = fcntl (ctx->stdout_fd, F_DUPFD_CLOEXEC, 64);
   fds[3] = fcntl (ctx->stderr_fd, F_DUPFD_CLOEXEC, 64);
+  fds[4] = fcntl (ctx->bpf_fd, F_DUPFD_CLOEXEC, 64);
   error_fd = fds[0];
-  if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0)
+  if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 || fds[4] < 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot move descriptors");
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
@@ -151,12 +152,14 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
       close (null_fd);
     }
   if (move_fd (fds[2], 1) < 0 || move_fd (fds[3], 2) < 0 ||
-      move_fd (fds[0], DA_SANDBOX_FD_ERROR) < 0 || move_fd (fds[1], DA_SANDBOX_FD_NOTIFY) < 0)
+      move_fd (fds[0], DA_SANDBOX_FD_ERROR) < 0 || move_fd (fds[1], DA_SANDBOX_FD_NOTIFY) < 0 ||
+      move_fd (fds[4], DA_SANDBOX_FD_BPF) < 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot move descriptors");
   error_fd = DA_SANDBOX_FD_ERROR;
   fcntl (DA_SANDBOX_FD_ERROR, F_SETFD, FD_CLOEXEC);
   fcntl (DA_SANDBOX_FD_NOTIFY, F_SETFD, FD_CLOEXEC);
-  _da_sandbox_close_fds_from (DA_SANDBOX_FD_NOTIFY + 1);
+  fcntl (DA_SANDBOX_FD_BPF, F_SETFD, FD_CLOEXEC);
+  _da_sandbox_close_fds_from (DA_SANDBOX_FD_BPF + 1);
 
   if (ctx->policy->cwd != NULL)
     {
@@ -171,7 +174,8 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
 
   child_check (_da_sandbox_drop_privileges (&error), error);
   child_check (_da_sandbox_landlock_apply (ctx, &error), error);
-  child_check (_da_sandbox_seccomp_apply (ctx, &listener, &error), error);
+  child_check (_da_sandbox_seccomp_load (DA_SANDBOX_FD_BPF, &listener, &error), error);
+  close (DA_SANDBOX_FD_BPF);
 
   if (!_da_sandbox_send_fd (DA_SANDBOX_FD_NOTIFY, listener))
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot hand the seccomp listener to the supervisor");
@@ -234,7 +238,6 @@ _da_sandbox_init_main (DaSandboxContext *ctx)
    * it is gone. */
   if (read (ctx->sync_fd, &byte, 1) != 1)
     _exit (DA_SANDBOX_EXIT_SETUP);
-  close (ctx->sync_fd);
 
   /* Our memory holds the caller's environment: keep it from /proc. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -258,6 +261,11 @@ _da_sandbox_init_main (DaSandboxContext *ctx)
   if (sfd < 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "signalfd failed");
 
+  /* Second byte: we are in the pids cgroup (when there is one). */
+  if (read (ctx->sync_fd, &byte, 1) != 1)
+    _exit (DA_SANDBOX_EXIT_SETUP);
+  close (ctx->sync_fd);
+
   child = fork ();
   if (child < 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "fork failed");
@@ -269,6 +277,7 @@ _da_sandbox_init_main (DaSandboxContext *ctx)
   close (ctx->error_fd);
   error_fd = -1;
   close (ctx->notify_send);
+  close (ctx->bpf_fd);
   close (ctx->stdout_fd);
   close (ctx->stderr_fd);
   clearenv ();

@@ -307,6 +307,12 @@ static const Expected expected_errors[] = {
     "$: expected an object, got an array" },
   { "invalid-system-message-type.json",
     "$.agents[0].system_message: expected a string, got an array" },
+  { "invalid-selector-on-round-robin.json",
+    "$.team.selector: only a selector team has a \"selector\"" },
+  { "invalid-selector-provider.json",
+    "$.team.selector.provider.kind: unknown provider kind \"oracle\" (expected openai, anthropic, gemini or ollama)" },
+  { "invalid-allow-repeat-type.json",
+    "$.team.allow_repeat_speaker: expected true or false, got a string" },
   { "invalid-team-kind.json",
     "$.team.kind: unknown team kind \"democracy\" (expected direct, round_robin, random, manual, selector, swarm or graph)" },
   { "invalid-team-max-round.json",
@@ -318,7 +324,7 @@ static const Expected expected_errors[] = {
   { "invalid-team-not-object.json",
     "$.team: expected an object, got a string" },
   { "invalid-team-unknown-key.json",
-    "$.team: unknown key \"max_rounds\" (expected kind, max_round, max_turns, termination or transitions)" },
+    "$.team: unknown key \"max_rounds\" (expected kind, max_round, max_turns, termination, transitions, allow_repeat_speaker or selector)" },
   { "invalid-termination-empty-pattern.json",
     "$.agents[0].termination.pattern: must not be empty" },
   { "invalid-termination-mode.json",
@@ -352,6 +358,27 @@ static const Expected expected_errors[] = {
   { "invalid-utf8.json",
     "$: not valid UTF-8 text" },
 };
+
+static void
+test_team_selector (void)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "agents", "valid-selector.json", NULL);
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  config = _da_team_config_parse (contents, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->team_kind, ==, DA_TEAM_KIND_SELECTOR);
+  g_assert_true (config->has_allow_repeat_speaker);
+  g_assert_false (config->allow_repeat_speaker);
+  g_assert_nonnull (config->selector_provider);
+  g_assert_cmpstr (config->selector_provider->model, ==, "llama3.2");
+  g_assert_cmpstr (config->selector_prompt, ==, "Pick who speaks next from {participants}.");
+  g_assert_cmpint (config->selector_max_attempts, ==, 3);
+}
 
 static void
 test_team_invalid (void)
@@ -621,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/team-config/full", test_team_full);
   g_test_add_func ("/team-config/unicode-names", test_team_unicode_names);
   g_test_add_func ("/team-config/minimal", test_team_minimal);
+  g_test_add_func ("/team-config/selector", test_team_selector);
   g_test_add_func ("/team-config/invalid", test_team_invalid);
   g_test_add_func ("/team-config/buffer-edges", test_team_buffer_edges);
   g_test_add_func ("/team-config/from-file", test_team_from_file);

@@ -166,6 +166,9 @@ run_app_test (gconstpointer data)
       return;
     }
 
+  /* Screenshots show where a transition ends, not its middle. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
   app = da_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -187,4 +190,46 @@ da_test_add_app_func (const char *path,
                                          GtkWindow     *window))
 {
   g_test_add_data_func (path, (gconstpointer) func, run_app_test);
+}
+
+static GSubprocess *server;
+static char *server_url;
+
+/* The loopback OpenAI-compatible server (tests/support); the model named
+ * in a request picks its behaviour. Returns its base URL. */
+const char *
+da_test_server_start (const char *required_key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  const char *path = g_getenv ("DA_OPENAI_TEST_SERVER");
+
+  if (server_url != NULL)
+    return server_url;
+
+  g_assert_nonnull (path);
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error, path, required_key ? "--require-key" : NULL, required_key, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  server_url = g_strdup_printf ("http://127.0.0.1:%s/v1", g_strstrip (line));
+
+  return server_url;
+}
+
+void
+da_test_server_stop (void)
+{
+  if (server == NULL)
+    return;
+
+  /* The server exits when its stdin closes. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&server);
+  g_clear_pointer (&server_url, g_free);
 }

@@ -25,4 +25,7 @@ void       da_test_add_app_func (const char      *path,
                                                          GtkWindow     *window));
 void       da_test_quit_app     (DaApplication   *app);
 
+const char *da_test_server_start (const char     *required_key);
+void        da_test_server_stop  (void);
+
 G_END_DECLS

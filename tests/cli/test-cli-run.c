@@ -472,6 +472,81 @@ test_unreachable (void)
   g_assert_cmpstr (json_object_get_string_member (error_event, "code"), ==, "connection");
 }
 
+static char *
+write_file (const char *name,
+            const char *text)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static void
+test_round_robin (void)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{ \"name\": \"writers\", \"agents\": [\n"
+    "  { \"name\": \"user\", \"kind\": \"user_proxy\", \"human_input\": \"never\",\n"
+    "    \"default_auto_reply\": \"Go on.\" },\n"
+    "  { \"name\": \"writer\", \"kind\": \"assistant\",\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"http://127.0.0.1:%u/v1\", \"model\": \"echo\" } },\n"
+    "  { \"name\": \"critic\", \"kind\": \"conversable\", \"default_auto_reply\": \"Looks good.\" } ],\n"
+    "  \"team\": { \"kind\": \"round_robin\", \"max_round\": 6 } }\n", server_port);
+  g_autofree char *team = write_file ("round-robin.json", text);
+  const char *args[] = { "run", team, "--task", "Write a haiku", "--json", "--no-prompt", NULL };
+  g_autoptr(Run) run = run_cli (args, NULL);
+  const char *expected[] = { "user", "writer", "critic", "user", "writer", "critic" };
+  g_autoptr(GPtrArray) messages = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (count_events (run, "message"), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (json_object_get_string_member (find_event (run, "message", i), "agent"), ==, expected[i]);
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "message", 1), "content"), ==,
+                   "Echo: Write a haiku");
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "stop", 0), "reason"), ==, "max_round");
+  g_assert_cmpuint (count_events (run, "usage"), ==, 2);
+
+  messages = stored_messages (run);
+  g_assert_cmpuint (messages->len, ==, G_N_ELEMENTS (expected));
+}
+
+static void
+test_selector (void)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{ \"name\": \"research\", \"agents\": [\n"
+    "  { \"name\": \"user\", \"kind\": \"user_proxy\", \"human_input\": \"never\" },\n"
+    "  { \"name\": \"searcher\", \"kind\": \"conversable\", \"description\": \"Finds sources.\",\n"
+    "    \"default_auto_reply\": \"Three sources found.\" },\n"
+    "  { \"name\": \"writer\", \"kind\": \"conversable\", \"description\": \"Writes.\",\n"
+    "    \"default_auto_reply\": \"Done. TERMINATE\" } ],\n"
+    "  \"team\": { \"kind\": \"selector\", \"max_round\": 5,\n"
+    "    \"termination\": { \"text_mention\": \"TERMINATE\" },\n"
+    "    \"selector\": { \"provider\": { \"kind\": \"openai\", \"base_url\": \"http://127.0.0.1:%u/v1\",\n"
+    "                                   \"model\": \"selector:nobody|SEARCHER\" } } } }\n", server_port);
+  g_autofree char *team = write_file ("selector.json", text);
+  const char *args[] = { "run", team, "--task", "Research tea", "--json", "--no-prompt", NULL };
+  g_autoptr(Run) run = run_cli (args, NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  /* The selector answered an unknown name, then (case-insensitively) searcher. */
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "message", 1), "agent"), ==, "searcher");
+  g_assert_nonnull (find_event (run, "stop", 0));
+
+  {
+    g_autofree char *no_selector = write_file ("selector-bad.json",
+      "{ \"name\": \"r\", \"agents\": [ { \"name\": \"a\", \"kind\": \"conversable\" },"
+      " { \"name\": \"b\", \"kind\": \"conversable\" } ], \"team\": { \"kind\": \"selector\" } }");
+    const char *args2[] = { "run", no_selector, "--task", "x", NULL };
+    g_autoptr(Run) run2 = run_cli (args2, NULL);
+
+    g_assert_cmpint (run2->status, ==, 1);
+    g_assert_nonnull (strstr (run2->err, "a selector team needs"));
+  }
+}
+
 static const FaultCase faults[] = {
   { "unauthorized", "authentication", NULL },
   { "notfound", "not_found", NULL },
@@ -498,6 +573,8 @@ main (int   argc,
   g_test_add_func ("/cli/run/plain-stream", test_plain_stream);
   g_test_add_func ("/cli/run/text-mode", test_text_mode);
   g_test_add_func ("/cli/run/tool-calls", test_tool_calls);
+  g_test_add_func ("/cli/run/round-robin", test_round_robin);
+  g_test_add_func ("/cli/run/selector", test_selector);
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
       g_autofree char *name = g_strdup_printf ("/cli/run/fault/%s", faults[i].model);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "sandbox-test-fixture.h"
@@ -374,6 +375,87 @@ test_exit_status (gconstpointer data)
   sandbox_result_clear (&res);
 }
 
+/* Finds a process whose command line is exactly argv (pid or 0). */
+static pid_t
+find_process (const char *const *argv)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  g_autoptr(GString) want = g_string_new (NULL);
+  const char *name;
+
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_string_append_len (want, argv[i], (gssize) strlen (argv[i]) + 1);
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%s/cmdline", name);
+      g_autofree char *cmdline = NULL;
+      gsize len;
+
+      if (g_ascii_isdigit (name[0]) &&
+          g_file_get_contents (path, &cmdline, &len, NULL) &&
+          len == want->len && memcmp (cmdline, want->str, len) == 0)
+        return (pid_t) g_ascii_strtoll (name, NULL, 10);
+    }
+  return 0;
+}
+
+/* Polls for a condition a bounded number of times; the bound only keeps
+ * a broken sandbox from hanging the suite. */
+static gboolean
+wait_for_process (const char *const *argv,
+                  gboolean            present)
+{
+  for (guint i = 0; i < 2000; i++)
+    {
+      if ((find_process (argv) != 0) == present)
+        return TRUE;
+      g_usleep (5000);
+    }
+  return FALSE;
+}
+
+/* The whole sandbox goes when the monitor is killed outright (the
+ * application crashed) or asked to stop. */
+static void
+test_monitor_gone (gconstpointer data)
+{
+  guint level = GPOINTER_TO_UINT (data);
+  g_autofree char *policy = NULL;
+  g_autofree char *tag = g_strdup_printf ("%u", 100000 + g_random_int_range (0, 800000));
+  const char *tool[] = { "/bin/sleep", tag, NULL };
+  char *level_reason = NULL;
+  SandboxUser user = geteuid () == 0 ? USER_ROOT : USER_UNPRIVILEGED;
+
+  if (!level_available (user, level, &level_reason))
+    {
+      g_test_skip (level_reason);
+      return;
+    }
+  policy = build_policy (user, levels[level], 60, 10);
+
+  for (int round = 0; round < 2; round++)
+    {
+      const char *argv[] = { g_getenv ("DA_SANDBOX_PATH"), "--policy", policy, "--", "/bin/sleep", tag, NULL };
+      g_autoptr(GSubprocess) proc = NULL;
+      g_autoptr(GError) error = NULL;
+      int sig = round == 0 ? SIGKILL : SIGTERM;
+
+      proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+      g_assert_no_error (error);
+      g_assert_true (wait_for_process (tool, TRUE));
+      g_subprocess_send_signal (proc, sig);
+      g_subprocess_wait (proc, NULL, &error);
+      g_assert_no_error (error);
+      if (sig == SIGTERM)
+        {
+          g_assert_true (g_subprocess_get_if_exited (proc));
+          g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 128 + SIGTERM);
+        }
+      g_assert_true (wait_for_process (tool, FALSE));
+    }
+}
+
 static void
 test_setup_errors (void)
 {
@@ -429,6 +511,11 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/sandbox/contract/%s/exit-status", levels[l]);
       g_test_add_data_func (path, GUINT_TO_POINTER (l), test_exit_status);
+    }
+  for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
+    {
+      g_autofree char *path = g_strdup_printf ("/sandbox/contract/%s/monitor-gone", levels[l]);
+      g_test_add_data_func (path, GUINT_TO_POINTER (l), test_monitor_gone);
     }
   for (int u = 0; u < 2; u++)
     {

@@ -4,10 +4,7 @@
 #include "denoagents.h"
 #include "da-agents.h"
 #include "da-provider-factory.h"
-#include "da-chat-error.h"
-#include "da-group-chat.h"
-#include "da-message-router.h"
-#include "da-termination.h"
+#include "da-chats.h"
 
 G_BEGIN_DECLS
 

@@ -398,6 +398,117 @@ test_selector_parse (void)
   g_assert_cmpstr (error->message, ==, "No valid name was mentioned. Please select from: Alice, bob_smith, al.");
 }
 
+static void
+direct_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  DaMessage **reply = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *reply = da_group_chat_send_direct_finish (DA_GROUP_CHAT (object), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*reply);
+}
+
+static void
+count_direct_cb (DaGroupChat *chat,
+                 DaAgent     *from,
+                 DaAgent     *to,
+                 DaMessage   *message,
+                 guint       *count)
+{
+  (*count)++;
+}
+
+static void
+test_direct_message (void)
+{
+  g_autoptr(DaGroupChat) chat = three_conversables ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaMessage) reply = NULL;
+  DaAgent *alice = da_group_chat_find_participant (chat, "alice");
+  DaAgent *bob = da_group_chat_find_participant (chat, "bob");
+  DaAgent *charlie = da_group_chat_find_participant (chat, "charlie");
+  DaAgent *manager = DA_AGENT (da_group_chat_get_manager (chat));
+  guint directs = 0;
+
+  da_group_chat_set_max_round (chat, 3);
+  g_assert_true (da_test_run_team (chat, "Go.", NULL, &error));
+  g_signal_connect (chat, "direct-message", G_CALLBACK (count_direct_cb), &directs);
+
+  da_group_chat_send_direct_async (chat, alice, charlie, "Just between us.", NULL, direct_cb, &reply);
+  while (reply == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (da_message_get_content (reply), ==, "Charlie speaking.");
+  g_assert_cmpuint (directs, ==, 2);
+  g_assert_cmpuint (da_agent_get_history (charlie, alice)->len, ==, 2);
+  g_assert_cmpuint (da_agent_get_history (alice, charlie)->len, ==, 2);
+  /* Nobody else saw it, and the thread is unchanged. */
+  g_assert_cmpuint (da_agent_get_history (bob, manager)->len, ==, 3);
+  g_assert_cmpuint (da_agent_get_history (charlie, manager)->len, ==, 3);
+  g_assert_cmpuint (da_group_chat_get_messages (chat)->len, ==, 3);
+}
+
+static void
+direct_error_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_null (da_group_chat_send_direct_finish (DA_GROUP_CHAT (object), result, error));
+}
+
+static void
+test_direct_message_outsider (void)
+{
+  g_autoptr(DaGroupChat) chat = three_conversables ();
+  g_autoptr(DaAgent) outsider = da_test_conversable ("eve", "Hi.");
+  GError *error = NULL;
+
+  da_group_chat_send_direct_async (chat, outsider, da_group_chat_find_participant (chat, "bob"),
+                                   "Hello?", NULL, direct_error_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, DA_CHAT_ERROR, DA_CHAT_ERROR_INVALID_CONFIG);
+  g_clear_error (&error);
+}
+
+static void
+test_from_config (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "teams", "team-round-robin.json", NULL);
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(DaGroupChat) chat = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) termination = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *senders = NULL;
+
+  config = da_team_config_new_from_file (path, &error);
+  g_assert_no_error (error);
+  agents = da_team_config_create_agents (config, NULL, NULL, &error);
+  g_assert_no_error (error);
+  chat = da_group_chat_new_from_config (config, agents, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (da_group_chat_get_selection (chat), ==, DA_SPEAKER_SELECTION_ROUND_ROBIN);
+  g_assert_cmpuint (da_group_chat_get_max_round (chat), ==, 10);
+  termination = da_termination_to_json (da_group_chat_get_termination (chat));
+  json = json_to_string (termination, FALSE);
+  g_assert_cmpstr (json, ==, "{\"any\":[{\"text_mention\":\"TERMINATE\"},{\"max_messages\":10}]}");
+
+  da_group_chat_set_initiator (chat, da_group_chat_find_participant (chat, "user"));
+  g_assert_true (da_test_run_team (chat, "Review the plan.", NULL, &error));
+  g_assert_no_error (error);
+  senders = da_test_senders (chat);
+  g_assert_cmpstr (senders, ==, "user,planner,critic");
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "text_mention: 'TERMINATE' from critic");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +525,9 @@ main (int   argc,
   g_test_add_func ("/teams/group/random", test_random_no_repeat);
   g_test_add_func ("/teams/group/manual", test_manual);
   g_test_add_func ("/teams/group/manual-without-handler", test_manual_without_handler);
+  g_test_add_func ("/teams/group/direct-message", test_direct_message);
+  g_test_add_func ("/teams/group/direct-message-outsider", test_direct_message_outsider);
+  g_test_add_func ("/teams/group/from-config", test_from_config);
   g_test_add_func ("/teams/selector/retry", test_selector_retry);
   g_test_add_func ("/teams/selector/only-invalid", test_selector_only_invalid);
   g_test_add_func ("/teams/selector/token-usage", test_selector_token_usage_stops);

@@ -197,7 +197,7 @@ test_to_json_round_trip (void)
   g_autofree char *a = to_string (json);
   g_autofree char *b = NULL;
 
-  g_assert_cmpstr (a, ==, "{\"any\":[{\"all\":[{\"max_messages\":5},{\"token_usage\":{\"max_total\":1000}}]},"
+  g_assert_cmpstr (a, ==, "{\"any\":[{\"all\":[{\"max_messages\":5},{\"token_usage\":{\"max_total_tokens\":1000}}]},"
                           "{\"external\":true},{\"text_mention\":\"DONE\"}]}");
   parsed = da_termination_new_from_json (json, &error);
   g_assert_no_error (error);
@@ -229,13 +229,13 @@ test_parse_fixtures (void)
     { "termination-design.json", NULL,
       "{\"any\":[{\"text_mention\":\"TERMINATE\"},{\"max_messages\":10}]}" },
     { "termination-full.json", NULL,
-      "{\"all\":[{\"text_mention\":\"APPROVE\",\"sources\":[\"critic\"]},"
-      "{\"any\":[{\"token_usage\":{\"max_total\":5000,\"max_completion\":900}},{\"timeout\":30.5},"
+      "{\"all\":[{\"text_mention\":{\"text\":\"APPROVE\",\"sources\":[\"critic\"]}},"
+      "{\"any\":[{\"token_usage\":{\"max_total_tokens\":5000,\"max_completion_tokens\":900}},{\"timeout\":30.5},"
       "{\"handoff\":\"user\"},{\"external\":true},{\"source_match\":[\"user\"]}]}]}" },
     { "termination-bad-two-keys.json", "$.any[1]: one condition per object", NULL },
     { "termination-bad-unknown.json", "$.all[0].any[0]: unknown condition \"max_turns\"", NULL },
     { "termination-bad-count.json", "$.max_messages: expected a positive message count", NULL },
-    { "termination-bad-sources.json", "$: \"sources\" only goes with", NULL },
+    { "termination-bad-sources.json", "$: unknown condition \"sources\"", NULL },
     { "termination-bad-empty.json", "$.any: expected a non-empty array", NULL },
     { "termination-bad-json.json", "$: not valid JSON", NULL },
   };
@@ -264,6 +264,42 @@ test_parse_fixtures (void)
           if (!g_str_has_prefix (error->message, cases[i].error_prefix))
             g_error ("%s: unexpected error: %s", cases[i].file, error->message);
         }
+    }
+}
+
+/* The team file parser and ours read the same dialect: a condition that
+ * goes through the team file comes out as ours reads it. */
+static void
+test_same_as_team_file (void)
+{
+  static const char * const files[] = { "termination-design.json", "termination-full.json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *condition = read_fixture (files[i]);
+      g_autofree char *team = g_strdup_printf ("{ \"name\": \"t\", \"agents\": ["
+                                               "{ \"name\": \"critic\", \"kind\": \"conversable\" },"
+                                               "{ \"name\": \"user\", \"kind\": \"user_proxy\" } ],"
+                                               "\"team\": { \"kind\": \"round_robin\", \"termination\": %s } }",
+                                               condition);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DaTeamConfig) config = da_team_config_new_from_data (team, -1, &error);
+      g_autoptr(DaTermination) from_config = NULL;
+      g_autoptr(DaTermination) ours = NULL;
+      g_autoptr(JsonNode) a = NULL;
+      g_autoptr(JsonNode) b = NULL;
+      g_autofree char *text_a = NULL;
+      g_autofree char *text_b = NULL;
+
+      g_assert_no_error (error);
+      from_config = da_termination_new_from_config (config->termination);
+      ours = _da_termination_parse_data (condition, -1, &error);
+      g_assert_no_error (error);
+      a = da_termination_to_json (from_config);
+      b = da_termination_to_json (ours);
+      text_a = to_string (a);
+      text_b = to_string (b);
+      g_assert_cmpstr (text_a, ==, text_b);
     }
 }
 
@@ -299,6 +335,7 @@ main (int   argc,
   g_test_add_func ("/teams/termination/to-json", test_to_json_round_trip);
   g_test_add_func ("/teams/termination/parse-fixtures", test_parse_fixtures);
   g_test_add_func ("/teams/termination/parse-depth", test_parse_depth);
+  g_test_add_func ("/teams/termination/same-as-team-file", test_same_as_team_file);
 
   return g_test_run ();
 }

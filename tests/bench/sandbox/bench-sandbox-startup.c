@@ -26,26 +26,19 @@ compare (const void *a,
   return (x > y) - (x < y);
 }
 
-/* Runs argv ROUNDS times; fills sorted timings in ms. FALSE if any run
- * failed (the figure is then not printed as a result). */
-static gboolean
-measure (const char *const *argv,
-         double             *ms)
+/* Runs argv once; the time in ms, or a negative number if it failed. */
+static double
+run_once (const char *const *argv)
 {
-  for (int i = 0; i < ROUNDS; i++)
-    {
-      gint64 start = g_get_monotonic_time ();
-      pid_t pid;
-      int status;
+  gint64 start = g_get_monotonic_time ();
+  pid_t pid;
+  int status;
 
-      if (posix_spawn (&pid, argv[0], NULL, NULL, (char *const *) argv, environ) != 0)
-        return FALSE;
-      if (waitpid (pid, &status, 0) != pid || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
-        return FALSE;
-      ms[i] = (double) (g_get_monotonic_time () - start) / 1000.0;
-    }
-  qsort (ms, ROUNDS, sizeof ms[0], compare);
-  return TRUE;
+  if (posix_spawn (&pid, argv[0], NULL, NULL, (char *const *) argv, environ) != 0)
+    return -1;
+  if (waitpid (pid, &status, 0) != pid || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return -1;
+  return (double) (g_get_monotonic_time () - start) / 1000.0;
 }
 
 static void
@@ -66,6 +59,18 @@ main (void)
   double ours[3][ROUNDS], theirs[ROUNDS];
   gboolean ours_ok[3];
   gboolean theirs_ok = FALSE;
+  char *policies[3];
+  const char *bwrap_argv[] = {
+    /* The same walls bubblewrap can build: all namespaces with a user
+     * namespace, a fresh root with the same read-only binds, a private
+     * /tmp, minimal /dev, fresh /proc, new session, no capabilities,
+     * empty environment. */
+    bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
+    "--ro-bind", "/usr", "/usr", "--ro-bind", "/lib", "/lib",
+    "--ro-bind", "/lib64", "/lib64", "--ro-bind", "/bin", "/bin",
+    "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+    "--clearenv", "--cap-drop", "ALL", "/bin/true", NULL,
+  };
 
   if (sandbox == NULL || dir == NULL)
     {
@@ -77,32 +82,41 @@ main (void)
 
   for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
     {
-      g_autofree char *policy = g_build_filename (dir, "policy.json", NULL);
       g_autofree char *json = g_strdup_printf (
           "{\"isolation\":\"%s\",\"fs\":{\"read\":[\"/usr\",\"/lib\",\"/lib64\",\"/bin\"],\"temp\":true}}",
           levels[l]);
-      const char *argv[] = { sandbox, "--policy", policy, "--", "/bin/true", NULL };
 
-      g_file_set_contents (policy, json, -1, NULL);
-      ours_ok[l] = measure (argv, ours[l]);
-      unlink (policy);
+      policies[l] = g_strdup_printf ("%s/policy-%s.json", dir, levels[l]);
+      g_file_set_contents (policies[l], json, -1, NULL);
+      ours_ok[l] = TRUE;
     }
+  theirs_ok = bwrap != NULL;
 
-  if (bwrap != NULL)
+  /* Interleaved, so a busy moment on a shared machine costs every
+   * contender alike. */
+  for (int i = 0; i < ROUNDS; i++)
     {
-      /* The same walls bubblewrap can build: all namespaces with a user
-       * namespace, a fresh root with the same read-only binds, a private
-       * /tmp, minimal /dev, fresh /proc, new session, no capabilities,
-       * empty environment. */
-      const char *argv[] = {
-        bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
-        "--ro-bind", "/usr", "/usr", "--ro-bind", "/lib", "/lib",
-        "--ro-bind", "/lib64", "/lib64", "--ro-bind", "/bin", "/bin",
-        "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-        "--clearenv", "--cap-drop", "ALL", "/bin/true", NULL,
-      };
-      theirs_ok = measure (argv, theirs);
+      for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
+        {
+          const char *argv[] = { sandbox, "--policy", policies[l], "--", "/bin/true", NULL };
+
+          ours[l][i] = run_once (argv);
+          ours_ok[l] = ours_ok[l] && ours[l][i] >= 0;
+        }
+      if (theirs_ok)
+        {
+          theirs[i] = run_once (bwrap_argv);
+          theirs_ok = theirs[i] >= 0;
+        }
     }
+  for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
+    {
+      qsort (ours[l], ROUNDS, sizeof (double), compare);
+      unlink (policies[l]);
+      g_free (policies[l]);
+    }
+  if (theirs_ok)
+    qsort (theirs, ROUNDS, sizeof (double), compare);
 
   for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
     {

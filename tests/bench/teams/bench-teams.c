@@ -7,6 +7,8 @@
  *   loopback-800 a 4-agent, 200-round round robin against the loopback
  *                OpenAI-compatible server (model "instant"): 800 streamed
  *                calls, each carrying the whole shared history
+ *   cancel       time from g_cancellable_cancel() during a streamed reply
+ *                (model "endless") to the end of the run, 20 times
  * Each prints wall seconds, CPU seconds (getrusage) and peak RSS. */
 #include "config.h"
 
@@ -346,6 +348,90 @@ bench_loopback_800 (void)
            children.ru_maxrss / 1024);
 }
 
+typedef struct
+{
+  GCancellable *cancellable;
+  gint64        cancelled_at;
+  gboolean      done;
+} CancelData;
+
+static void
+cancel_delta_cb (DaMessage  *message,
+                 const char *text,
+                 CancelData *data)
+{
+  if (data->cancelled_at == 0)
+    {
+      data->cancelled_at = g_get_monotonic_time ();
+      g_cancellable_cancel (data->cancellable);
+    }
+}
+
+static void
+cancel_started_cb (DaGroupChat *chat,
+                   DaAgent     *sender,
+                   DaMessage   *message,
+                   CancelData  *data)
+{
+  if (da_message_get_state (message) == DA_MESSAGE_STATE_STREAMING)
+    g_signal_connect (message, "delta", G_CALLBACK (cancel_delta_cb), data);
+}
+
+static void
+cancel_run_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CancelData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (da_group_chat_run_finish (DA_GROUP_CHAT (object), result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  data->done = TRUE;
+}
+
+static void
+bench_cancel (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = start_server (&server);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaProvider) provider = da_provider_new_for_kind ("openai", url, &error);
+  g_autoptr(GPtrArray) agents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(DaGroupChat) chat = NULL;
+  g_autofree char *extra = NULL;
+  gint64 latency[20];
+  Mark start;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (agents, da_assistant_agent_new ("talker", provider));
+  da_conversable_agent_set_model (g_ptr_array_index (agents, 0), "endless");
+  chat = da_group_chat_new (agents);
+
+  start = mark ();
+  for (guint i = 0; i < G_N_ELEMENTS (latency); i++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      CancelData data = { cancellable, 0, FALSE };
+
+      g_signal_handlers_disconnect_matched (chat, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, cancel_started_cb, NULL);
+      g_signal_connect (chat, "message-started", G_CALLBACK (cancel_started_cb), &data);
+      da_group_chat_run_async (chat, i == 0 ? "Talk." : NULL, cancellable, cancel_run_cb, &data);
+      while (!data.done)
+        g_main_context_iteration (NULL, TRUE);
+      latency[i] = g_get_monotonic_time () - data.cancelled_at;
+      /* Resumable: the cut speaker is asked again next time. */
+      g_assert_true (da_group_chat_get_next_speaker (chat) == g_ptr_array_index (agents, 0));
+    }
+  qsort (latency, G_N_ELEMENTS (latency), sizeof (gint64), compare_gint64);
+  extra = g_strdup_printf ("cancel to stopped: median %" G_GINT64_FORMAT " us, max %" G_GINT64_FORMAT " us",
+                           latency[G_N_ELEMENTS (latency) / 2], latency[G_N_ELEMENTS (latency) - 1]);
+  report ("cancel", start, extra);
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,6 +443,7 @@ main (int   argc,
   g_test_add_func ("/bench/teams/team-100", bench_team_100);
   g_test_add_func ("/bench/teams/chats-50", bench_chats_50);
   g_test_add_func ("/bench/teams/loopback-800", bench_loopback_800);
+  g_test_add_func ("/bench/teams/cancel", bench_cancel);
 
   return g_test_run ();
 }
