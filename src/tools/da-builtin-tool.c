@@ -378,11 +378,17 @@ static gboolean
 start_proxy (RunData  *data,
              GError  **error)
 {
+  guint64 max;
+
   data->proxy_dir = g_dir_make_tmp ("denoagents-proxy-XXXXXX", error);
   if (data->proxy_dir == NULL)
     return FALSE;
   data->proxy_socket = g_build_filename (data->proxy_dir, "proxy.sock", NULL);
   data->proxy = da_net_proxy_new ();
+  max = da_permissions_get_quota (da_tool_context_get_permissions (data->context),
+                                  DA_QUOTA_NET_MAX_CONNECTIONS);
+  if (max > 0)
+    da_net_proxy_set_max_connections (data->proxy, (guint) MIN (max, G_MAXUINT));
   da_net_proxy_set_decide_func (data->proxy, proxy_decide_cb, data, NULL);
   g_signal_connect (data->proxy, "decided", G_CALLBACK (proxy_result_cb), data);
   return da_net_proxy_listen_unix (data->proxy, data->proxy_socket, error);

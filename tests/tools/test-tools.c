@@ -290,6 +290,7 @@ test_read_file (Fixture       *f,
   g_assert_cmpint (result->isolation, ==, DA_ISOLATION_STRICT);
   g_assert_cmpstr (result->content, ==, "line one\nline two\n");
 
+  g_clear_pointer (&result, da_tool_result_free);
   result = run_tool (f, "read_file", "{\"path\": \"notes.txt\", \"max_bytes\": 4}", TRUE, NULL, &error);
   g_assert_cmpstr (result->content, ==, "line");
 
