@@ -614,7 +614,7 @@ import_token_usage (DaAutogenImport *im,
                     const char      *path)
 {
   static const char * const theirs[] = { "max_total_token", "max_prompt_token", "max_completion_token" };
-  static const char * const ours[] = { "max_total", "max_prompt", "max_completion" };
+  static const char * const ours[] = { "max_total_tokens", "max_prompt_tokens", "max_completion_tokens" };
   g_autoptr(JsonObject) limits = json_object_new ();
   JsonObject *result;
 
@@ -696,19 +696,27 @@ _da_autogen_import_termination (DaAutogenImport *im,
       if (text == NULL)
         return NULL;
       result = json_object_new ();
-      json_object_set_string_member (result, "text_mention", text);
       member = json_object_get_member (c.config, "sources");
       if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
         {
           g_autofree char *p = member_path (path, "sources");
           JsonArray *sources = import_sources (im, member, p, "the condition is");
+          JsonObject *mention;
 
           if (sources == NULL)
             {
               json_object_unref (result);
               return NULL;
             }
-          json_object_set_array_member (result, "sources", sources);
+          /* { "text_mention": { "text": …, "sources": […] } } */
+          mention = json_object_new ();
+          json_object_set_string_member (mention, "text", text);
+          json_object_set_array_member (mention, "sources", sources);
+          json_object_set_object_member (result, "text_mention", mention);
+        }
+      else
+        {
+          json_object_set_string_member (result, "text_mention", text);
         }
       return object_node (result);
     }
@@ -744,10 +752,10 @@ _da_autogen_import_termination (DaAutogenImport *im,
       g_autofree char *p = member_path (path, "timeout_seconds");
 
       member = json_object_get_member (c.config, "timeout_seconds");
-      if (!is_number (member) || json_node_get_double (member) < 0 ||
+      if (!is_number (member) || !(json_node_get_double (member) > 0) ||
           json_node_get_double (member) > 365.0 * 24 * 3600)
         {
-          _da_autogen_fail (im, p, "expected a number of seconds, at most a year");
+          _da_autogen_fail (im, p, "expected a positive number of seconds, at most a year");
           return NULL;
         }
       result = json_object_new ();

@@ -17,7 +17,9 @@
  * component JSON, as AutoGen Studio writes it) into our team file format:
  *
  * - teams: RoundRobinGroupChat → round_robin, SelectorGroupChat →
- *   selector, Swarm → swarm; max_turns → max_round;
+ *   selector (its model client, prompt and attempts → team.selector,
+ *   allow_repeated_speaker → team.allow_repeat_speaker), Swarm → swarm;
+ *   max_turns → max_round;
  * - agents: AssistantAgent → assistant, UserProxyAgent → user_proxy
  *   (a person answers: human_input "always");
  * - model clients: OpenAIChatCompletionClient → openai (gemini- and
@@ -464,49 +466,63 @@ same_text (const char *a,
   return g_str_equal (x, y);
 }
 
+/* SelectorGroupChat's settings → team.selector and
+ * team.allow_repeat_speaker. */
 static void
 import_selector (DaAutogenImport *im,
-                 JsonObject      *config)
+                 JsonObject      *config,
+                 JsonObject      *team)
 {
+  g_autoptr(JsonObject) selector = json_object_new ();
   JsonNode *node;
+  const char *prompt;
 
   if ((node = json_object_get_member (config, "model_client")) != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
-      g_autoptr(JsonNode) provider = _da_autogen_import_model (im, node, "$.config.model_client");
+      JsonNode *provider = _da_autogen_import_model (im, node, "$.config.model_client");
 
       if (DA_AUTOGEN_FAILED (im))
         return;
       if (provider != NULL)
-        {
-          JsonObject *object = json_node_get_object (provider);
-          const char *model = _da_autogen_get_string (object, "model");
-          g_autofree char *quoted = _da_autogen_quote (model != NULL ? model : "default");
-
-          _da_autogen_warn (im, "$.config.model_client",
-                            "the speaker selector's model (%s, model %s) is left out: a team "
-                            "file has no key for it yet, so the selector uses what the runner "
-                            "gives it", json_object_get_string_member (object, "kind"), quoted);
-        }
+        json_object_set_member (selector, "provider", provider);
+      else
+        _da_autogen_warn (im, "$.config.model_client", "the speaker selector has no model here; "
+                          "the runner picks one");
     }
 
-  if ((node = json_object_get_member (config, "selector_prompt")) != NULL && !JSON_NODE_HOLDS_NULL (node) &&
-      (_da_autogen_get_string (config, "selector_prompt") == NULL ||
-       !same_text (json_node_get_string (node), DA_GROUP_CHAT_DEFAULT_SELECTOR_PROMPT)))
-    _da_autogen_warn (im, "$.config.selector_prompt", "a custom selector prompt has no key in a "
-                      "team file yet; the default prompt is used");
+  if ((node = json_object_get_member (config, "selector_prompt")) != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      prompt = _da_autogen_get_string (config, "selector_prompt");
+      if (prompt == NULL || prompt[0] == '\0')
+        _da_autogen_warn (im, "$.config.selector_prompt", "expected a non-empty text; the default "
+                          "prompt is used");
+      else if (!same_text (prompt, DA_GROUP_CHAT_DEFAULT_SELECTOR_PROMPT))
+        json_object_set_string_member (selector, "prompt", prompt);
+    }
 
-  if ((node = json_object_get_member (config, "allow_repeated_speaker")) != NULL &&
-      JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
-      json_node_get_boolean (node))
-    _da_autogen_warn (im, "$.config.allow_repeated_speaker", "has no key in a team file yet; "
-                      "the same agent is not picked twice in a row");
+  if ((node = json_object_get_member (config, "max_selector_attempts")) != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+          json_node_get_int (node) >= 1 && json_node_get_int (node) <= 20)
+        {
+          if (json_node_get_int (node) != DA_GROUP_CHAT_DEFAULT_MAX_SELECTOR_ATTEMPTS)
+            json_object_set_int_member (selector, "max_attempts", json_node_get_int (node));
+        }
+      else
+        _da_autogen_warn (im, "$.config.max_selector_attempts", "a team file allows 1 to 20 "
+                          "attempts; the default (%d) is used", DA_GROUP_CHAT_DEFAULT_MAX_SELECTOR_ATTEMPTS);
+    }
 
-  if ((node = json_object_get_member (config, "max_selector_attempts")) != NULL &&
-      !JSON_NODE_HOLDS_NULL (node) &&
-      !(JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
-        json_node_get_int (node) == DA_GROUP_CHAT_DEFAULT_MAX_SELECTOR_ATTEMPTS))
-    _da_autogen_warn (im, "$.config.max_selector_attempts", "has no key in a team file yet; "
-                      "the selector gets %d attempts", DA_GROUP_CHAT_DEFAULT_MAX_SELECTOR_ATTEMPTS);
+  if ((node = json_object_get_member (config, "allow_repeated_speaker")) != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        json_object_set_boolean_member (team, "allow_repeat_speaker", json_node_get_boolean (node));
+      else
+        _da_autogen_warn (im, "$.config.allow_repeated_speaker", "expected true or false; left out");
+    }
+
+  if (json_object_get_size (selector) > 0)
+    json_object_set_object_member (team, "selector", g_steal_pointer (&selector));
 }
 
 static JsonNode *
@@ -623,7 +639,7 @@ import_team (DaAutogenImport *im,
 
   if (g_str_equal (kind, "selector"))
     {
-      import_selector (im, c.config);
+      import_selector (im, c.config, team);
       if (DA_AUTOGEN_FAILED (im))
         return NULL;
     }

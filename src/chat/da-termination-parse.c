@@ -251,8 +251,12 @@ parse_node (JsonNode    *node,
       const char *name = l->data;
 
       /* "sources" may stand beside a text mention instead of inside it. */
-      if (g_str_equal (name, "sources") && json_object_has_member (object, "text_mention"))
-        continue;
+      if (g_str_equal (name, "sources"))
+        {
+          if (!json_object_has_member (object, "text_mention"))
+            return config_error (error, path, "\"sources\" only goes with \"text_mention\"");
+          continue;
+        }
       if (!g_strv_contains (leaf_keys, name))
         return config_error (error, path, "unknown condition \"%s\"", name);
       if (key != NULL)

@@ -156,25 +156,36 @@ find_event (Run        *run,
   return NULL;
 }
 
+static const char *
+member (JsonObject *object,
+        const char *name)
+{
+  g_assert_nonnull (object);
+  return json_object_has_member (object, name) ? json_object_get_string_member (object, name) : NULL;
+}
+
+/* The group chat runs the imported round robin: the task, the writer's
+ * echo, the critic's TERMINATE, and the imported text_mention condition
+ * stops the team. */
 static void
 assert_round_robin_ran (Run        *run,
                         const char *task)
 {
-  JsonObject *first, *reply;
+  g_autofree char *echo = g_strconcat ("Echo: ", task, NULL);
+  JsonObject *stop;
 
-  /* As in AutoGen's round robin: the task comes from "user" (the team has
-   * no user proxy), then writer and critic speak in turn. */
   g_assert_cmpint (run->status, ==, 0);
-  first = find_event (run, "message", 0);
-  g_assert_nonnull (first);
-  g_assert_cmpstr (json_object_get_string_member (first, "agent"), ==, "user");
-  g_assert_cmpstr (json_object_get_string_member (first, "content"), ==, task);
-  g_assert_cmpstr (json_object_get_string_member (find_event (run, "message", 1), "agent"), ==, "writer");
-  reply = find_event (run, "message", 2);
-  g_assert_nonnull (reply);
-  g_assert_cmpstr (json_object_get_string_member (reply, "agent"), ==, "critic");
-  g_assert_cmpstr (json_object_get_string_member (reply, "content"), ==, "All done. TERMINATE");
-  g_assert_nonnull (find_event (run, "stop", 0));
+  g_assert_cmpstr (member (find_event (run, "message", 0), "role"), ==, "user");
+  g_assert_cmpstr (member (find_event (run, "message", 0), "agent"), ==, "user");
+  g_assert_cmpstr (member (find_event (run, "message", 0), "content"), ==, task);
+  g_assert_cmpstr (member (find_event (run, "message", 1), "agent"), ==, "writer");
+  g_assert_cmpstr (member (find_event (run, "message", 1), "content"), ==, echo);
+  g_assert_cmpstr (member (find_event (run, "message", 2), "agent"), ==, "critic");
+  g_assert_cmpstr (member (find_event (run, "message", 2), "content"), ==, "All done. TERMINATE");
+  g_assert_null (find_event (run, "message", 3));
+  stop = find_event (run, "stop", 0);
+  g_assert_nonnull (stop);
+  g_assert_true (g_str_has_prefix (member (stop, "reason"), "text_mention"));
 }
 
 static void

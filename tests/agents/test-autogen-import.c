@@ -209,7 +209,7 @@ static void
 test_load_file (void)
 {
   g_autofree char *path = fixture_path ("selector");
-  g_autofree char *ours = g_test_build_filename (G_TEST_DIST, "data", "agents", "valid-full.json", NULL);
+  g_autofree char *ours = g_test_build_filename (G_TEST_DIST, "..", "data", "teams", "travel-planner.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(DaTeamConfig) config = da_team_config_new_from_file (path, &error);
   g_autoptr(DaTeamConfig) own = NULL;
