@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
@@ -250,6 +251,7 @@ main (int   argc,
   gint64 id, t0;
   double c0;
 
+  setvbuf (stdout, NULL, _IOLBF, 0);
   gtk_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_print ("1..1\n");
