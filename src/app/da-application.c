@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
+#include <sys/resource.h>
 
 #include "da-application.h"
 #include "da-chat-session.h"
@@ -263,13 +265,57 @@ da_application_startup (GApplication *app)
   open_store (self);
 }
 
+/* The start-up benchmark (tests/bench/app) sets DA_BENCH_FIRST_FRAME: the
+ * application prints the monotonic time of its first painted frame, then,
+ * settled, its resident memory, and quits. */
+static gboolean
+bench_settled_cb (gpointer user_data)
+{
+  g_autofree char *status = NULL;
+  const char *rss;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (rss = strstr (status, "VmRSS:")) != NULL)
+    g_print ("rss-kb %" G_GINT64_FORMAT "\n", g_ascii_strtoll (rss + 6, NULL, 10));
+  g_application_quit (G_APPLICATION (user_data));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      GApplication  *app)
+{
+  struct rusage usage;
+
+  g_print ("first-frame-us %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  getrusage (RUSAGE_SELF, &usage);
+  g_print ("first-frame-cpu-us %" G_GINT64_FORMAT "\n",
+           (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC +
+           usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, app);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 2000, bench_settled_cb, g_object_ref (app), g_object_unref);
+}
+
+static void
+bench_realize_cb (GtkWidget    *window,
+                  GApplication *app)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (bench_after_paint_cb), app);
+}
+
 static void
 da_application_activate (GApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (da_window_new (DA_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (da_window_new (DA_APPLICATION (app)));
+      if (g_getenv ("DA_BENCH_FIRST_FRAME") != NULL)
+        g_signal_connect (window, "realize", G_CALLBACK (bench_realize_cb), app);
+    }
 
   gtk_window_present (window);
 }

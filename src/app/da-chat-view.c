@@ -81,8 +81,8 @@ update_usage (DaChatView *self)
 
   if (prompt + completion > 0)
     {
-      g_autofree char *text = g_strdup_printf (_("This conversation: %" G_GINT64_FORMAT " tokens"),
-                                               prompt + completion);
+      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, prompt + completion);
+      g_autofree char *text = g_strdup_printf (_("This conversation: %s tokens"), total);
       gtk_label_set_label (self->usage_label, text);
     }
   else

@@ -90,8 +90,10 @@ update_usage (DaMessageRow *self)
 
   if (prompt > 0 || completion > 0)
     {
-      g_autofree char *text = g_strdup_printf (_("%" G_GINT64_FORMAT " tokens in, %" G_GINT64_FORMAT " out"),
-                                               prompt, completion);
+      g_autofree char *in = g_strdup_printf ("%" G_GINT64_FORMAT, prompt);
+      g_autofree char *out = g_strdup_printf ("%" G_GINT64_FORMAT, completion);
+      /* TRANSLATORS: token counts of one reply: prompt tokens, completion tokens */
+      g_autofree char *text = g_strdup_printf (_("%s tokens in, %s out"), in, out);
 
       gtk_label_set_label (self->usage_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->usage_label), TRUE);
@@ -115,7 +117,7 @@ update_identity (DaMessageRow *self)
   switch (role)
     {
     case DA_ROLE_USER:
-      if (sender == NULL || *sender == '\0')
+      if (sender == NULL || *sender == '\0' || g_str_equal (sender, "user"))
         sender = _("You");
       adw_avatar_set_icon_name (self->avatar, "avatar-default-symbolic");
       break;
