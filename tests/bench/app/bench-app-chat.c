@@ -257,7 +257,7 @@ main (int   argc,
   g_print ("1..1\n");
 
   print_load ();
-  id = populate ();
+  id = g_getenv ("DA_BENCH_STREAM_ONLY") ? -1 : populate ();
 
   app = da_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -268,6 +268,9 @@ main (int   argc,
   iterate_until (history_loaded, app);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &rec);
+
+  if (id < 0)
+    goto stream;
 
   /* Opening */
   o.session = da_application_find_session (app, id);
@@ -296,6 +299,7 @@ main (int   argc,
   print_intervals ("scrolling 10,000 messages", rec.paints);
   g_array_set_size (rec.paints, 0);
 
+stream:
   /* Streaming at 200 deltas/s */
   spec = da_agent_spec_new ("Assistant");
   live = da_chat_session_new (NULL, spec);
