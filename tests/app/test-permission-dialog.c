@@ -87,6 +87,7 @@ decided_cb (GObject      *object,
   Fixture *f = user_data;
   g_autoptr(GError) error = NULL;
 
+  g_clear_pointer (&f->reason, g_free);
   f->decision = da_permission_broker_request_finish (DA_PERMISSION_BROKER (object), result,
                                                      &f->reason, NULL, &error);
   f->cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -285,7 +286,6 @@ test_cancelled (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *target = g_build_filename (f->dir, "notes.txt", NULL);
   GtkWidget *dialog;
 

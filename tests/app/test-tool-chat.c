@@ -78,9 +78,7 @@ prompt_shown_cb (DaAppSecurity *security,
 
   g_ptr_array_add (f->asked, g_strdup (gtk_label_get_text (target)));
   if (f->asked->len == 1)
-    {
-      g_autofree char *path = da_test_screenshot (dialog, "tool-chat-dialog");
-    }
+    g_free (da_test_screenshot (dialog, "tool-chat-dialog"));
   g_object_set_data (G_OBJECT (dialog), "test-response", (gpointer) f->response);
   g_idle_add_full (G_PRIORITY_DEFAULT, answer_idle_cb, g_object_ref (dialog), g_object_unref);
 }
