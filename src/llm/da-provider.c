@@ -273,9 +273,10 @@ da_provider_set_max_retries (DaProvider *self,
  * da_provider_redact:
  * @text: (nullable): text that may echo the key (a server error, a URL)
  *
- * Returns: (transfer full): @text with every occurrence of the API key,
- *   and of any string that looks like a bearer token, replaced by
- *   "[REDACTED]"
+ * Returns: (transfer full): @text with every occurrence of this
+ *   provider's API key replaced by "[REDACTED]". Provider implementations
+ *   also remove anything shaped like a key or a bearer token from the
+ *   server errors they report (see _da_llm_redact()).
  */
 char *
 da_provider_redact (DaProvider *self,
