@@ -117,6 +117,31 @@ render_children (const DaMdBlock *block,
   return box;
 }
 
+static void
+attach_list_item (GtkGrid         *grid,
+                  const DaMdBlock *list,
+                  guint            i)
+{
+  const DaMdBlock *item = g_ptr_array_index (list->children, i);
+  g_autofree char *marker_text = NULL;
+  GtkWidget *marker;
+
+  if (item->task == 'x')
+    marker_text = g_strdup ("☑");
+  else if (item->task == ' ')
+    marker_text = g_strdup ("☐");
+  else if (list->type == DA_MD_ORDERED_LIST)
+    marker_text = g_strdup_printf ("%u.", list->level + i);
+  else
+    marker_text = g_strdup ("•");
+
+  marker = gtk_label_new (marker_text);
+  gtk_widget_set_valign (marker, GTK_ALIGN_START);
+  gtk_label_set_xalign (GTK_LABEL (marker), 1.0);
+  gtk_grid_attach (grid, marker, 0, i, 1, 1);
+  gtk_grid_attach (grid, render_children (item, NULL), 1, i, 1, 1);
+}
+
 static GtkWidget *
 render_list (const DaMdBlock *block)
 {
@@ -126,28 +151,44 @@ render_list (const DaMdBlock *block)
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
 
   for (guint i = 0; i < block->children->len; i++)
-    {
-      const DaMdBlock *item = g_ptr_array_index (block->children, i);
-      g_autofree char *marker_text = NULL;
-      GtkWidget *marker;
-
-      if (item->task == 'x')
-        marker_text = g_strdup ("☑");
-      else if (item->task == ' ')
-        marker_text = g_strdup ("☐");
-      else if (block->type == DA_MD_ORDERED_LIST)
-        marker_text = g_strdup_printf ("%u.", block->level + i);
-      else
-        marker_text = g_strdup ("•");
-
-      marker = gtk_label_new (marker_text);
-      gtk_widget_set_valign (marker, GTK_ALIGN_START);
-      gtk_label_set_xalign (GTK_LABEL (marker), 1.0);
-      gtk_grid_attach (GTK_GRID (grid), marker, 0, i, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), render_children (item, NULL), 1, i, 1, 1);
-    }
+    attach_list_item (GTK_GRID (grid), block, i);
 
   return grid;
+}
+
+/* A list that grows while a reply streams keeps its finished items: only
+ * the items that changed are rendered again, and new ones are added. */
+static gboolean
+update_list_in_place (GtkWidget       *grid,
+                      const DaMdBlock *old,
+                      const DaMdBlock *block)
+{
+  if (old->children->len > block->children->len)
+    return FALSE;
+
+  for (guint i = 0; i < block->children->len; i++)
+    {
+      const DaMdBlock *item = g_ptr_array_index (block->children, i);
+
+      if (i < old->children->len)
+        {
+          const DaMdBlock *old_item = g_ptr_array_index (old->children, i);
+          GtkWidget *marker, *content;
+
+          if (_da_md_block_equal (old_item, item))
+            continue;
+
+          marker = gtk_grid_get_child_at (GTK_GRID (grid), 0, i);
+          content = gtk_grid_get_child_at (GTK_GRID (grid), 1, i);
+          if (marker != NULL)
+            gtk_grid_remove (GTK_GRID (grid), marker);
+          if (content != NULL)
+            gtk_grid_remove (GTK_GRID (grid), content);
+        }
+      attach_list_item (GTK_GRID (grid), block, i);
+    }
+
+  return TRUE;
 }
 
 static GtkWidget *
@@ -243,8 +284,11 @@ update_in_place (GtkWidget       *widget,
                  const DaMdBlock *old,
                  const DaMdBlock *block)
 {
-  if (old->type != block->type || old->level != block->level ||
-      block->children->len != 0 || old->children->len != 0)
+  if (old->type != block->type || old->level != block->level)
+    return FALSE;
+  if (block->type == DA_MD_BULLET_LIST || block->type == DA_MD_ORDERED_LIST)
+    return update_list_in_place (widget, old, block);
+  if (block->children->len != 0 || old->children->len != 0)
     return FALSE;
 
   switch (block->type)

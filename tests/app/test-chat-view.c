@@ -254,6 +254,56 @@ test_composer (void)
   fixture_tear_down (&f);
 }
 
+/* Every label's text under @widget, in order, one per line. */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (out, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+/* A list that grows delta by delta is updated in place, item by item; it
+ * must end exactly as the same text rendered at once. */
+static void
+test_streamed_list_matches_full_render (void)
+{
+  static const char *text =
+    "Steps:\n\n- pack the **bags**\n- book the train\n- water the plants\n\n"
+    "1. first\n2. second *item*\n3. third\n\nDone.";
+  g_autoptr(GString) streamed = g_string_new (NULL);
+  g_autoptr(GString) whole = g_string_new (NULL);
+  GtkWidget *a = GTK_WIDGET (da_markdown_view_new ());
+  GtkWidget *b = GTK_WIDGET (da_markdown_view_new ());
+  g_autofree char *prefix = NULL;
+
+  g_object_ref_sink (a);
+  g_object_ref_sink (b);
+  for (gsize n = 1; n <= strlen (text); n++)
+    {
+      g_free (prefix);
+      prefix = g_strndup (text, n);
+      da_markdown_view_set_text (DA_MARKDOWN_VIEW (a), prefix);
+      da_markdown_view_flush (DA_MARKDOWN_VIEW (a));
+    }
+  da_markdown_view_set_text (DA_MARKDOWN_VIEW (b), text);
+  da_markdown_view_flush (DA_MARKDOWN_VIEW (b));
+
+  collect_labels (a, streamed);
+  collect_labels (b, whole);
+  g_assert_cmpstr (streamed->str, ==, whole->str);
+  g_assert_nonnull (strstr (whole->str, "water the plants"));
+  g_object_unref (a);
+  g_object_unref (b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -268,6 +318,7 @@ main (int   argc,
   g_application_register (G_APPLICATION (app), NULL, NULL);
 
   g_test_add_func ("/app/chat-view/streaming", test_streaming);
+  g_test_add_func ("/app/chat-view/streamed-list", test_streamed_list_matches_full_render);
   g_test_add_func ("/app/chat-view/failed-reply-offers-retry", test_failed_reply_offers_retry);
   g_test_add_func ("/app/chat-view/composer", test_composer);
 
