@@ -8,6 +8,7 @@
 
 #include "da-agent-error.h"
 #include "da-autogen-import-private.h"
+#include "da-team-config-private.h"
 
 /* The parts of an AutoGen component that the team importer shares:
  * paths, warnings, the component envelope, model clients and termination
@@ -54,28 +55,7 @@ _da_autogen_fail (DaAutogenImport *im,
 char *
 _da_autogen_quote (const char *text)
 {
-  GString *out = g_string_new ("'");
-  guint chars = 0;
-
-  for (const char *s = text; *s != '\0'; s = g_utf8_next_char (s))
-    {
-      gunichar c = g_utf8_get_char (s);
-
-      if (++chars > 64)
-        {
-          g_string_append (out, "…");
-          break;
-        }
-      if (c == '\'' || c == '\\')
-        g_string_append_printf (out, "\\%c", (char)c);
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-
-  g_string_append_c (out, '\'');
-  return g_string_free (out, FALSE);
+  return _da_quote_value (text, '\'');
 }
 
 static gboolean

@@ -74,13 +74,22 @@ fail (Parser     *p,
   return FALSE;
 }
 
-/* A value from the file, quoted for a one-line message. */
-static char *
-quote (const char *text)
+/**
+ * _da_quote_value:
+ * @text: a value from a file
+ * @mark: the quotation mark to use and escape ('"' or '\'')
+ *
+ * Returns: (transfer full): @text quoted for a one-line message: control
+ *   characters escaped, cut at 64 characters
+ */
+char *
+_da_quote_value (const char *text,
+                 char        mark)
 {
-  GString *out = g_string_new ("\"");
+  GString *out = g_string_new (NULL);
   guint chars = 0;
 
+  g_string_append_c (out, mark);
   for (const char *s = text; *s != '\0'; s = g_utf8_next_char (s))
     {
       gunichar c = g_utf8_get_char (s);
@@ -90,7 +99,7 @@ quote (const char *text)
           g_string_append (out, "…");
           break;
         }
-      if (c == '"' || c == '\\')
+      if (c == (gunichar)mark || c == '\\')
         g_string_append_printf (out, "\\%c", (char)c);
       else if (c < 0x20 || c == 0x7f)
         g_string_append_printf (out, "\\u%04x", c);
@@ -98,8 +107,14 @@ quote (const char *text)
         g_string_append_unichar (out, c);
     }
 
-  g_string_append_c (out, '"');
+  g_string_append_c (out, mark);
   return g_string_free (out, FALSE);
+}
+
+static char *
+quote (const char *text)
+{
+  return _da_quote_value (text, '"');
 }
 
 /* Text quoted from elsewhere (json-glib echoes tokens of the input),

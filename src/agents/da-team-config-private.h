@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 DaTeamConfig *_da_team_config_new                    (void);
 void          _da_agent_config_free                  (DaAgentConfig       *config);
 void          _da_provider_config_free               (DaProviderConfig    *config);
+char         *_da_quote_value                        (const char          *text,
+                                                      char                 mark);
 
 /* Pure: parses and validates a team file held in memory. Every error is
  * DA_AGENT_ERROR_INVALID_TEAM with a message that starts with the JSON
