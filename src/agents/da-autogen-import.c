@@ -263,8 +263,9 @@ import_handoffs (DaAutogenImport *im,
         target = _da_autogen_get_string (json_node_get_object (item), "target");
 
       quoted = _da_autogen_quote (target != NULL ? target : "?");
-      _da_autogen_warn (im, item_path, "handoff to %s left out: a team file has no key for "
-                        "swarm handoffs yet (the agent would need a transfer_to_%s tool)",
+      _da_autogen_warn (im, item_path, "handoff to %s left out: the import does not map "
+                        "handoffs yet (add it to the agent's \"handoffs\" list, which offers a "
+                        "transfer_to_%s tool)",
                         quoted, target != NULL && is_tool_name (target) ? target : "NAME");
     }
 }

@@ -29,6 +29,7 @@ typedef struct
   gint64               max_tokens;
   gint64               context_max_tokens;
   DaToolbox           *toolbox;
+  GStrv                handoffs;
 } DaConversableAgentPrivate;
 
 DaConversableAgentPrivate *_da_conversable_agent_get_private               (DaConversableAgent   *self);

@@ -99,6 +99,7 @@ da_conversable_agent_dispose (GObject *object)
   da_conversable_agent_set_human_input_handler (self, NULL, NULL, NULL);
   g_clear_object (&priv->provider);
   g_clear_object (&priv->toolbox);
+  g_clear_pointer (&priv->handoffs, g_strfreev);
 
   G_OBJECT_CLASS (da_conversable_agent_parent_class)->dispose (object);
 }
@@ -814,6 +815,59 @@ message_for_context (DaConversableAgent *self,
   return copy;
 }
 
+/* A swarm agent hands over by calling transfer_to_NAME; the group chat
+ * acts on the call, so the tools have no parameters and never run. */
+static void
+add_handoff_tools (JsonArray          *tools,
+                   const char * const *targets)
+{
+  for (guint i = 0; targets != NULL && targets[i] != NULL; i++)
+    {
+      JsonObject *tool = json_object_new ();
+      JsonObject *function = json_object_new ();
+      JsonObject *parameters = json_object_new ();
+      g_autofree char *name = g_strconcat ("transfer_to_", targets[i], NULL);
+      g_autofree char *description = g_strdup_printf ("Hand the conversation over to %s.", targets[i]);
+
+      json_object_set_string_member (parameters, "type", "object");
+      json_object_set_object_member (parameters, "properties", json_object_new ());
+      json_object_set_string_member (function, "name", name);
+      json_object_set_string_member (function, "description", description);
+      json_object_set_object_member (function, "parameters", parameters);
+      json_object_set_string_member (tool, "type", "function");
+      json_object_set_object_member (tool, "function", function);
+      json_array_add_object_element (tools, tool);
+    }
+}
+
+const char * const *
+da_conversable_agent_get_handoffs (DaConversableAgent *self)
+{
+  DaConversableAgentPrivate *priv = da_conversable_agent_get_instance_private (self);
+
+  g_return_val_if_fail (DA_IS_CONVERSABLE_AGENT (self), NULL);
+  return (const char * const *)priv->handoffs;
+}
+
+/**
+ * da_conversable_agent_set_handoffs:
+ * @targets: (nullable) (array zero-terminated=1): the agents this one may
+ *   hand over to in a swarm; each is offered to the model as a
+ *   transfer_to_NAME tool
+ */
+void
+da_conversable_agent_set_handoffs (DaConversableAgent *self,
+                                   const char * const *targets)
+{
+  DaConversableAgentPrivate *priv = da_conversable_agent_get_instance_private (self);
+
+  g_return_if_fail (DA_IS_CONVERSABLE_AGENT (self));
+
+  g_clear_pointer (&priv->handoffs, g_strfreev);
+  if (targets != NULL && targets[0] != NULL)
+    priv->handoffs = g_strdupv ((char **)targets);
+}
+
 /**
  * da_conversable_agent_build_request:
  * @messages: (element-type DaMessage): the history with the sender
@@ -841,10 +895,15 @@ da_conversable_agent_build_request (DaConversableAgent *self,
   request = da_request_new (priv->model);
   request->temperature = priv->temperature;
   request->max_tokens = priv->max_tokens;
-  if (priv->toolbox != NULL)
+  if (priv->toolbox != NULL || priv->handoffs != NULL)
     {
-      g_autoptr(JsonNode) tools = da_tool_registry_to_openai (da_toolbox_get_registry (priv->toolbox));
+      g_autoptr(JsonNode) tools = NULL;
 
+      if (priv->toolbox != NULL)
+        tools = da_tool_registry_to_openai (da_toolbox_get_registry (priv->toolbox));
+      else
+        tools = json_node_init_array (json_node_alloc (), json_array_new ());
+      add_handoff_tools (json_node_get_array (tools), (const char * const *)priv->handoffs);
       da_request_set_tools (request, tools);
     }
 

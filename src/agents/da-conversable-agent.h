@@ -115,6 +115,9 @@ gint64              da_conversable_agent_get_context_max_tokens (DaConversableAg
 void                da_conversable_agent_set_context_max_tokens (DaConversableAgent *self,
                                                               gint64               max_tokens);
 DaToolbox          *da_conversable_agent_get_toolbox         (DaConversableAgent  *self);
+const char * const *da_conversable_agent_get_handoffs        (DaConversableAgent  *self);
+void                da_conversable_agent_set_handoffs        (DaConversableAgent  *self,
+                                                              const char * const  *targets);
 void                da_conversable_agent_set_toolbox         (DaConversableAgent  *self,
                                                               DaToolbox           *toolbox);
 DaRequest          *da_conversable_agent_build_request       (DaConversableAgent  *self,

@@ -35,7 +35,7 @@ static const char * const agent_keys[] = { "name", "kind", "description", "syste
                                            "default_auto_reply", "human_input",
                                            "max_consecutive_auto_reply", "termination",
                                            "context_max_tokens", "provider", "tools",
-                                           "permissions", NULL };
+                                           "permissions", "handoffs", NULL };
 static const char * const provider_keys[] = { "kind", "base_url", "model", "api_key_env",
                                               "temperature", "max_tokens", "timeout",
                                               "max_retries", NULL };
@@ -1060,6 +1060,32 @@ _da_team_config_parse (const char  *data,
   if ((member = json_object_get_member (root, "team")) != NULL &&
       !parse_team (p, member, "$.team", config))
     return NULL;
+
+  /* Handoffs name agents, so they are read once every name is known. */
+  for (guint i = 0; i < json_array_get_length (agents); i++)
+    {
+      JsonObject *object = json_array_get_object_element (agents, i);
+      DaAgentConfig *agent = g_ptr_array_index (config->agents, i);
+      g_autofree char *agent_path = path_index ("$.agents", i);
+      g_autofree char *handoffs_path = path_member (agent_path, "handoffs");
+      JsonNode *handoffs = json_object_get_member (object, "handoffs");
+
+      if (handoffs == NULL)
+        continue;
+      if (config->team_kind != DA_TEAM_KIND_SWARM)
+        {
+          fail (p, handoffs_path, "only the agents of a swarm team hand over");
+          return NULL;
+        }
+      if (!(agent->handoffs = get_agent_list (p, handoffs, handoffs_path, FALSE)))
+        return NULL;
+      for (guint j = 0; agent->handoffs[j] != NULL; j++)
+        if (g_str_equal (agent->handoffs[j], agent->name))
+          {
+            fail (p, handoffs_path, "an agent cannot hand over to itself");
+            return NULL;
+          }
+    }
 
   return g_steal_pointer (&config);
 }

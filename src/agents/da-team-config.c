@@ -82,6 +82,7 @@ _da_agent_config_free (DaAgentConfig *config)
   g_free (config->termination_pattern);
   _da_provider_config_free (config->provider);
   g_strfreev (config->tools);
+  g_strfreev (config->handoffs);
   g_clear_pointer (&config->permissions, json_node_unref);
   g_free (config);
 }
@@ -329,6 +330,9 @@ create_agent (DaTeamConfig         *self,
       da_conversable_agent_set_temperature (agent, pc->temperature);
       da_conversable_agent_set_max_tokens (agent, pc->max_tokens);
     }
+
+  if (config->handoffs != NULL)
+    da_conversable_agent_set_handoffs (agent, (const char * const *)config->handoffs);
 
   return DA_AGENT (g_steal_pointer (&agent));
 }

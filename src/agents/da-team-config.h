@@ -92,6 +92,7 @@ typedef struct
   DaProviderConfig  *provider;
   GStrv              tools;
   JsonNode          *permissions;
+  GStrv              handoffs;
 } DaAgentConfig;
 
 /**

@@ -214,7 +214,7 @@ static const Expected expected_errors[] = {
   { "invalid-agent-not-object.json",
     "$.agents[1]: expected an object, got a string" },
   { "invalid-agent-unknown-key.json",
-    "$.agents[0]: unknown key \"temprature\" (expected name, kind, description, system_message, default_auto_reply, human_input, max_consecutive_auto_reply, termination, context_max_tokens, provider, tools or permissions)" },
+    "$.agents[0]: unknown key \"temprature\" (expected name, kind, description, system_message, default_auto_reply, human_input, max_consecutive_auto_reply, termination, context_max_tokens, provider, tools, permissions or handoffs)" },
   { "invalid-agents-not-array.json",
     "$.agents: expected an array of agents, got an object" },
   { "invalid-condition-any-empty.json",
@@ -302,11 +302,17 @@ static const Expected expected_errors[] = {
   { "invalid-provider-timeout.json",
     "$.agents[0].provider.timeout: must be between 1 and 3600, got 0" },
   { "invalid-quoted-unknown-key.json",
-    "$.agents[2]: unknown key \"we\\\"ird\\u000a\" (expected name, kind, description, system_message, default_auto_reply, human_input, max_consecutive_auto_reply, termination, context_max_tokens, provider, tools or permissions)" },
+    "$.agents[2]: unknown key \"we\\\"ird\\u000a\" (expected name, kind, description, system_message, default_auto_reply, human_input, max_consecutive_auto_reply, termination, context_max_tokens, provider, tools, permissions or handoffs)" },
   { "invalid-root-array.json",
     "$: expected an object, got an array" },
   { "invalid-system-message-type.json",
     "$.agents[0].system_message: expected a string, got an array" },
+  { "invalid-handoffs-not-swarm.json",
+    "$.agents[0].handoffs: only the agents of a swarm team hand over" },
+  { "invalid-handoffs-unknown.json",
+    "$.agents[0].handoffs[0]: unknown agent \"c\"" },
+  { "invalid-handoffs-self.json",
+    "$.agents[0].handoffs: an agent cannot hand over to itself" },
   { "invalid-selector-on-round-robin.json",
     "$.team.selector: only a selector team has a \"selector\"" },
   { "invalid-selector-provider.json",
@@ -378,6 +384,42 @@ test_team_selector (void)
   g_assert_cmpstr (config->selector_provider->model, ==, "llama3.2");
   g_assert_cmpstr (config->selector_prompt, ==, "Pick who speaks next from {participants}.");
   g_assert_cmpint (config->selector_max_attempts, ==, 3);
+}
+
+/* A swarm agent is offered one transfer_to_NAME tool per handoff. */
+static void
+test_team_handoffs (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "agents", "valid-swarm-handoffs.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaTeamConfig) config = da_team_config_new_from_file (path, &error);
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(DaRequest) request = NULL;
+  JsonArray *tools;
+  const char * const *handoffs;
+
+  g_assert_no_error (error);
+  agents = da_team_config_create_agents (config, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  handoffs = da_conversable_agent_get_handoffs (g_ptr_array_index (agents, 0));
+  g_assert_nonnull (handoffs);
+  g_assert_cmpstr (handoffs[0], ==, "billing");
+  g_assert_cmpstr (handoffs[1], ==, "user");
+  g_assert_null (da_conversable_agent_get_handoffs (g_ptr_array_index (agents, 2)));
+
+  g_ptr_array_add (history, da_message_new (DA_ROLE_USER, "user", "My bill is wrong."));
+  request = da_conversable_agent_build_request (g_ptr_array_index (agents, 0), history);
+  g_assert_nonnull (request->tools);
+  tools = json_node_get_array (request->tools);
+  g_assert_cmpuint (json_array_get_length (tools), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (json_array_get_object_element (tools, 0), "function"),
+                     "name"), ==, "transfer_to_billing");
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (json_array_get_object_element (tools, 1), "function"),
+                     "name"), ==, "transfer_to_user");
 }
 
 static void
@@ -649,6 +691,7 @@ main (int   argc,
   g_test_add_func ("/team-config/unicode-names", test_team_unicode_names);
   g_test_add_func ("/team-config/minimal", test_team_minimal);
   g_test_add_func ("/team-config/selector", test_team_selector);
+  g_test_add_func ("/team-config/handoffs", test_team_handoffs);
   g_test_add_func ("/team-config/invalid", test_team_invalid);
   g_test_add_func ("/team-config/buffer-edges", test_team_buffer_edges);
   g_test_add_func ("/team-config/from-file", test_team_from_file);
