@@ -236,11 +236,15 @@ is_tool_name (const char *name)
   return TRUE;
 }
 
+/* Collects the targets of an agent's handoffs into its "handoffs" list;
+ * import_team() checks them once every agent and the team kind are known. */
 static void
 import_handoffs (DaAutogenImport *im,
                  JsonNode        *node,
-                 const char      *path)
+                 const char      *path,
+                 JsonObject      *agent)
 {
+  g_autoptr(JsonArray) targets = json_array_new ();
   JsonArray *array;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
@@ -252,8 +256,6 @@ import_handoffs (DaAutogenImport *im,
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_autofree char *item_path = _da_autogen_path_index (path, i);
-      g_autofree char *quoted = NULL;
       JsonNode *item = json_array_get_element (array, i);
       const char *target = NULL;
 
@@ -262,12 +264,56 @@ import_handoffs (DaAutogenImport *im,
       else if (JSON_NODE_HOLDS_OBJECT (item))
         target = _da_autogen_get_string (json_node_get_object (item), "target");
 
-      quoted = _da_autogen_quote (target != NULL ? target : "?");
-      _da_autogen_warn (im, item_path, "handoff to %s left out: the import does not map "
-                        "handoffs yet (add it to the agent's \"handoffs\" list, which offers a "
-                        "transfer_to_%s tool)",
-                        quoted, target != NULL && is_tool_name (target) ? target : "NAME");
+      if (target == NULL || !is_tool_name (target))
+        {
+          g_autofree char *item_path = _da_autogen_path_index (path, i);
+          g_autofree char *quoted = _da_autogen_quote (target != NULL ? target : "?");
+
+          _da_autogen_warn (im, item_path, "handoff to %s left out: not an agent name", quoted);
+          target = "";
+        }
+      json_array_add_string_element (targets, target);
     }
+  json_object_set_array_member (agent, "handoffs", g_steal_pointer (&targets));
+}
+
+/* Keeps the handoffs a swarm can follow: to another agent of the team. */
+static void
+check_handoffs (DaAutogenImport *im,
+                JsonObject      *agent,
+                const char      *path,
+                gboolean         swarm)
+{
+  g_autoptr(JsonArray) kept = json_array_new ();
+  JsonArray *targets;
+  const char *name = json_object_get_string_member (agent, "name");
+
+  if (!json_object_has_member (agent, "handoffs"))
+    return;
+  targets = json_object_get_array_member (agent, "handoffs");
+  for (guint i = 0; i < json_array_get_length (targets); i++)
+    {
+      const char *target = json_array_get_string_element (targets, i);
+      g_autofree char *handoffs_path = _da_autogen_path_member (path, "config");
+      g_autofree char *list_path = _da_autogen_path_member (handoffs_path, "handoffs");
+      g_autofree char *item_path = _da_autogen_path_index (list_path, i);
+      g_autofree char *quoted = _da_autogen_quote (target);
+
+      if (target[0] == '\0')
+        continue;
+      if (!swarm)
+        _da_autogen_warn (im, item_path, "handoff to %s left out: only a Swarm hands over", quoted);
+      else if (!g_hash_table_contains (im->agent_names, target))
+        _da_autogen_warn (im, item_path, "handoff to %s left out: not an agent of this team", quoted);
+      else if (g_str_equal (target, name))
+        _da_autogen_warn (im, item_path, "handoff to %s left out: an agent cannot hand over to itself", quoted);
+      else
+        json_array_add_string_element (kept, target);
+    }
+
+  json_object_remove_member (agent, "handoffs");
+  if (json_array_get_length (kept) > 0)
+    json_object_set_array_member (agent, "handoffs", g_steal_pointer (&kept));
 }
 
 /* AutoGen's defaults, which need no warning when they are not mapped. */
@@ -445,7 +491,7 @@ import_agent (DaAutogenImport *im,
     {
       g_autofree char *p = config_member (path, "handoffs");
 
-      import_handoffs (im, member, p);
+      import_handoffs (im, member, p, agent);
     }
 
   check_defaults (im, c.config, path);
@@ -533,6 +579,7 @@ import_team (DaAutogenImport *im,
   g_autoptr(JsonObject) team_file = json_object_new ();
   g_autoptr(JsonObject) team = json_object_new ();
   g_autoptr(JsonArray) agents = json_array_new ();
+  g_autoptr(GPtrArray) agent_paths = g_ptr_array_new_with_free_func (g_free);
   DaAutogenComponent c;
   const char *kind;
   const char *text;
@@ -599,8 +646,13 @@ import_team (DaAutogenImport *im,
         {
           g_hash_table_add (im->agent_names, g_strdup (json_object_get_string_member (agent, "name")));
           json_array_add_object_element (agents, agent);
+          g_ptr_array_add (agent_paths, g_steal_pointer (&path));
         }
     }
+
+  for (guint i = 0; i < json_array_get_length (agents); i++)
+    check_handoffs (im, json_array_get_object_element (agents, i),
+                    g_ptr_array_index (agent_paths, i), g_str_equal (kind, "swarm"));
 
   if (json_array_get_length (agents) < 2)
     {
