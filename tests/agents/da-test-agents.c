@@ -12,16 +12,48 @@ struct _DaTestScriptAgent
 
 G_DEFINE_FINAL_TYPE (DaTestScriptAgent, da_test_script_agent, DA_TYPE_AGENT)
 
+typedef struct
+{
+  GTask     *task;
+  DaMessage *reply;
+  gulong     id;
+} Hang;
+
+static gboolean
+hang_cancelled_idle (gpointer user_data)
+{
+  Hang *hang = user_data;
+
+  da_message_set_state (hang->reply, DA_MESSAGE_STATE_INCOMPLETE);
+  g_task_return_new_error (hang->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  g_object_unref (hang->task);
+  g_object_unref (hang->reply);
+  g_free (hang);
+  return G_SOURCE_REMOVE;
+}
+
 static void
-script_agent_generate_reply_async (DaAgent             *agent,
-                                   GPtrArray           *messages,
-                                   DaAgent             *sender,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+hang_cancelled_cb (GCancellable *cancellable,
+                   Hang         *hang)
+{
+  g_idle_add (hang_cancelled_idle, hang);
+}
+
+static void
+script_generate_reply_async (DaAgent             *agent,
+                             GPtrArray           *messages,
+                             DaAgent             *sender,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
 {
   DaTestScriptAgent *self = DA_TEST_SCRIPT_AGENT (agent);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const char *name = da_agent_get_name (agent);
+  const char *text;
+  DaMessage *reply;
+
+  g_task_set_check_cancellable (task, FALSE);
 
   if (self->replies == NULL || self->replies[self->next] == NULL)
     {
@@ -30,16 +62,40 @@ script_agent_generate_reply_async (DaAgent             *agent,
       return;
     }
 
-  g_task_return_pointer (task,
-                         da_message_new (DA_ROLE_ASSISTANT, da_agent_get_name (agent),
-                                         self->replies[self->next++]),
-                         g_object_unref);
+  text = self->replies[self->next++];
+
+  if (g_str_equal (text, "@hang"))
+    {
+      Hang *hang = g_new0 (Hang, 1);
+
+      g_assert (cancellable != NULL);
+      hang->task = g_steal_pointer (&task);
+      hang->reply = da_message_new_streaming (name);
+      da_agent_emit_reply_started (agent, hang->reply);
+      da_message_append_text (hang->reply, "partial ", -1);
+      g_cancellable_connect (cancellable, G_CALLBACK (hang_cancelled_cb), hang, NULL);
+      return;
+    }
+
+  if (g_str_has_prefix (text, "@transfer_to_"))
+    {
+      g_autofree char *id = g_strdup_printf ("call_%u", self->next);
+      g_autoptr(DaToolCall) call = da_tool_call_new (id, text + 1, "{}");
+
+      reply = da_message_new (DA_ROLE_ASSISTANT, name, "");
+      da_message_add_tool_call (reply, call);
+    }
+  else
+    {
+      reply = da_message_new (DA_ROLE_ASSISTANT, name, text);
+    }
+  g_task_return_pointer (task, reply, g_object_unref);
 }
 
 static DaMessage *
-script_agent_generate_reply_finish (DaAgent       *agent,
-                                    GAsyncResult  *result,
-                                    GError       **error)
+script_generate_reply_finish (DaAgent       *agent,
+                              GAsyncResult  *result,
+                              GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -47,9 +103,7 @@ script_agent_generate_reply_finish (DaAgent       *agent,
 static void
 da_test_script_agent_finalize (GObject *object)
 {
-  DaTestScriptAgent *self = DA_TEST_SCRIPT_AGENT (object);
-
-  g_strfreev (self->replies);
+  g_strfreev (DA_TEST_SCRIPT_AGENT (object)->replies);
   G_OBJECT_CLASS (da_test_script_agent_parent_class)->finalize (object);
 }
 
@@ -59,8 +113,8 @@ da_test_script_agent_class_init (DaTestScriptAgentClass *klass)
   DaAgentClass *agent_class = DA_AGENT_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = da_test_script_agent_finalize;
-  agent_class->generate_reply_async = script_agent_generate_reply_async;
-  agent_class->generate_reply_finish = script_agent_generate_reply_finish;
+  agent_class->generate_reply_async = script_generate_reply_async;
+  agent_class->generate_reply_finish = script_generate_reply_finish;
 }
 
 static void
@@ -72,7 +126,10 @@ DaAgent *
 da_test_script_agent_new (const char         *name,
                           const char * const *replies)
 {
-  DaTestScriptAgent *self = g_object_new (DA_TYPE_TEST_SCRIPT_AGENT, "name", name, NULL);
+  DaTestScriptAgent *self = g_object_new (DA_TYPE_TEST_SCRIPT_AGENT,
+                                          "name", name,
+                                          "description", name,
+                                          NULL);
 
   self->replies = g_strdupv ((char **)replies);
   return DA_AGENT (self);

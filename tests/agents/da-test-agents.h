@@ -9,7 +9,9 @@ G_BEGIN_DECLS
 
 /* An agent whose replies are a fixed list, then the end of the
  * conversation with the stop reason "script_ended". It implements the
- * DaAgent extension point the way other agent kinds will. */
+ * DaAgent extension point the way other agent kinds will. Two replies are
+ * special: "@hang" streams "partial " and waits until cancelled, and
+ * "@transfer_to_NAME" answers with that handoff tool call. */
 #define DA_TYPE_TEST_SCRIPT_AGENT (da_test_script_agent_get_type ())
 G_DECLARE_FINAL_TYPE (DaTestScriptAgent, da_test_script_agent, DA, TEST_SCRIPT_AGENT, DaAgent)
 

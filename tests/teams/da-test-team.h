@@ -5,18 +5,9 @@
 #include "da-agents.h"
 #include "da-provider-factory.h"
 #include "da-chats.h"
+#include "da-test-agents.h"
 
 G_BEGIN_DECLS
-
-/* An agent that answers with a fixed list of replies, then ends the
- * conversation ("script_ended"). A reply "@transfer_to_NAME" is a
- * handoff tool call; "@hang" streams "partial " and then waits for
- * cancellation. */
-#define DA_TYPE_TEST_SCRIPT_AGENT (da_test_script_agent_get_type ())
-G_DECLARE_FINAL_TYPE (DaTestScriptAgent, da_test_script_agent, DA, TEST_SCRIPT_AGENT, DaAgent)
-
-DaAgent *da_test_script_agent_new (const char         *name,
-                                   const char * const *replies);
 
 /* A provider that answers the i-th call with answers[i] (the last one
  * repeated), with usage 10 prompt + 1 completion tokens. */
