@@ -6,6 +6,7 @@
 #include "da-llm-enums.h"
 #include "da-llm-error.h"
 #include "da-message.h"
+#include "da-anthropic-provider.h"
 #include "da-openai-provider.h"
 #include "da-provider.h"
 #include "da-provider-factory.h"

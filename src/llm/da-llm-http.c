@@ -195,8 +195,11 @@ gboolean
 _da_llm_is_quota_error (const char *type,
                         const char *code)
 {
+  /* OpenAI's, then Anthropic's: no credit left, a spend limit reached. */
   return g_strcmp0 (type, "insufficient_quota") == 0 ||
-         g_strcmp0 (code, "insufficient_quota") == 0;
+         g_strcmp0 (code, "insufficient_quota") == 0 ||
+         g_strcmp0 (type, "billing_error") == 0 ||
+         g_strcmp0 (code, "enforced_spend_limit_reached") == 0;
 }
 
 DaLlmError

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "da-anthropic-provider.h"
 #include "da-llm-error.h"
 #include "da-openai-provider.h"
 #include "da-provider-factory.h"
@@ -17,7 +18,7 @@ typedef struct
 static const KindInfo kinds[] = {
   { "openai", "https://api.openai.com/v1", TRUE },
   { "ollama", "http://127.0.0.1:11434/v1", TRUE },
-  { "anthropic", "https://api.anthropic.com/v1", FALSE },
+  { "anthropic", "https://api.anthropic.com/v1", TRUE },
   { "gemini", "https://generativelanguage.googleapis.com/v1beta", FALSE },
 };
 
@@ -41,7 +42,7 @@ find_kind (const char *kind)
 const char * const *
 da_provider_get_kinds (void)
 {
-  static const char * const supported[] = { "openai", "ollama", NULL };
+  static const char * const supported[] = { "openai", "ollama", "anthropic", NULL };
 
   return supported;
 }
@@ -65,7 +66,7 @@ da_provider_get_default_base_url (const char *kind)
  * @base_url: (nullable): the API root; %NULL or "" for the kind's default
  *
  * "ollama" is an OpenAI-compatible server: it gets a #DaOpenaiProvider,
- * whose kind reads "openai".
+ * whose kind reads "openai". "anthropic" gets a #DaAnthropicProvider.
  *
  * Returns: (transfer full): a new provider, or %NULL with
  *   %DA_LLM_ERROR_INVALID_REQUEST for a kind this build cannot create
@@ -98,5 +99,7 @@ da_provider_new_for_kind (const char  *kind,
   if (base_url == NULL || *base_url == '\0')
     base_url = info->default_base_url;
 
+  if (g_str_equal (info->kind, "anthropic"))
+    return da_anthropic_provider_new (base_url);
   return da_openai_provider_new (base_url);
 }
