@@ -735,6 +735,7 @@ test_factory (void)
   g_autoptr(DaProvider) openai = NULL;
   g_autoptr(DaProvider) ollama = NULL;
   g_autoptr(DaProvider) custom = NULL;
+  g_autoptr(DaProvider) anthropic = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_strv_contains (kinds, "openai"));
@@ -755,13 +756,17 @@ test_factory (void)
   g_assert_no_error (error);
   g_assert_cmpstr (da_provider_get_base_url (custom), ==, "http://localhost:8080/v1");
 
-  if (!g_strv_contains (kinds, "anthropic"))
-    {
-      g_assert_null (da_provider_new_for_kind ("anthropic", NULL, &error));
-      g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_INVALID_REQUEST);
-      g_assert_cmpstr (error->message, ==, "provider kind 'anthropic' is not supported yet");
-      g_clear_error (&error);
-    }
+  anthropic = da_provider_new_for_kind ("anthropic", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_contains (kinds, "anthropic"));
+  g_assert_cmpstr (da_provider_get_kind (anthropic), ==, "anthropic");
+  g_assert_cmpstr (da_provider_get_base_url (anthropic), ==, "https://api.anthropic.com/v1");
+
+  g_assert_false (g_strv_contains (kinds, "gemini"));
+  g_assert_null (da_provider_new_for_kind ("gemini", NULL, &error));
+  g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (error->message, ==, "provider kind 'gemini' is not supported yet");
+  g_clear_error (&error);
 
   g_assert_null (da_provider_new_for_kind ("skynet", NULL, &error));
   g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_INVALID_REQUEST);
