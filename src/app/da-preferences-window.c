@@ -51,6 +51,27 @@ selected_kind (DaPreferencesWindow *self)
   return g_strdup (item ? gtk_string_object_get_string (item) : "openai");
 }
 
+/* Product names, the same in every language. */
+static char *
+kind_display_name (GtkStringObject *item,
+                   gpointer         user_data)
+{
+  static const struct { const char *kind; const char *name; } names[] = {
+    { "openai", "OpenAI" },
+    { "ollama", "Ollama" },
+    { "anthropic", "Anthropic" },
+    { "gemini", "Gemini" },
+  };
+  const char *kind = gtk_string_object_get_string (item);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      if (g_str_equal (kind, names[i].kind))
+        return g_strdup (names[i].name);
+    }
+  return g_strdup (kind);
+}
+
 static void
 kind_changed_cb (DaPreferencesWindow *self)
 {
@@ -454,10 +475,14 @@ static void
 da_preferences_window_init (DaPreferencesWindow *self)
 {
   g_autoptr(GtkStringList) kinds = gtk_string_list_new ((const char * const *) da_provider_get_kinds ());
+  g_autoptr(GtkExpression) kind_name = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                                    G_CALLBACK (kind_display_name),
+                                                                    NULL, NULL);
 
   self->provider_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  adw_combo_row_set_expression (self->kind_row, kind_name);
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
   kind_changed_cb (self);
 }
