@@ -99,7 +99,9 @@ stream_step_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
-  n = MIN (odd_sizes[stream->step++ % G_N_ELEMENTS (odd_sizes)], stream->body->len - stream->offset);
+  /* MIN evaluates its arguments twice: no side effects inside. */
+  n = odd_sizes[stream->step++ % G_N_ELEMENTS (odd_sizes)];
+  n = MIN (n, stream->body->len - stream->offset);
   soup_message_body_append (body, SOUP_MEMORY_COPY, stream->body->str + stream->offset, n);
   stream->offset += n;
   soup_server_message_unpause (stream->msg);
