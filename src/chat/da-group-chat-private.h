@@ -57,6 +57,10 @@ struct _DaGroupChat
   gulong                     reply_started_id;
   gulong                     cancelled_id;
   GMainContext              *context;
+  /* Cancelled when the run ends, whatever is in flight */
+  GCancellable              *run_cancellable;
+  /* Fires the termination's timeouts on their own */
+  GSource                   *timeout_source;
 
   guint                      allow_repeat_speaker : 1;
   guint                      graph_started : 1;

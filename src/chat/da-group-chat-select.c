@@ -230,7 +230,7 @@ static void
 ask_person (SelectData *data)
 {
   DaGroupChat *self = data->self;
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
+  GCancellable *cancellable = self->run_cancellable;
   g_autoptr(GString) prompt = g_string_new (NULL);
   DaHumanInputRequest *request;
 
@@ -485,7 +485,7 @@ ask_selector (SelectData *data)
   g_clear_object (&data->reply);
   data->reply = da_message_new_streaming (da_agent_get_name (DA_AGENT (self->manager)));
   da_provider_stream_async (self->selector_provider, data->request, data->reply,
-                            g_task_get_cancellable (self->task), selector_cb, data);
+                            self->run_cancellable, selector_cb, data);
 }
 
 static void

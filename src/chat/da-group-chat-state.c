@@ -452,6 +452,9 @@ da_group_chat_load_state (DaGroupChat  *self,
   /* The last fallible step: it leaves the condition unchanged on error. */
   if (node != NULL && !da_termination_load_state (self->termination, node, error))
     return FALSE;
+  /* Time between runs does not count; the next run starts the clock. */
+  if (node != NULL && self->task == NULL)
+    da_termination_pause_clock (self->termination);
 
   clear_team (self);
   for (guint i = 0; i < messages->len; i++)
