@@ -548,6 +548,18 @@ graph_start (DaGroupChat *self)
   self->graph_started = TRUE;
 }
 
+/* The first participant opens a swarm, unless it is the initiator that
+ * has just posted the task: then the next one does. */
+static DaAgent *
+swarm_opener (DaGroupChat *self)
+{
+  DaAgent *first = g_ptr_array_index (self->participants, 0);
+
+  if (first == self->initiator && self->participants->len > 1)
+    return g_ptr_array_index (self->participants, 1);
+  return first;
+}
+
 /**
  * _da_group_chat_select:
  *
@@ -567,8 +579,7 @@ _da_group_chat_select (DaGroupChat *self)
         _da_group_chat_speak (self, self->handoff_target, "handoff");
       else
         _da_group_chat_speak (self,
-                              self->last_speaker ? self->last_speaker
-                                                 : g_ptr_array_index (self->participants, 0),
+                              self->last_speaker ? self->last_speaker : swarm_opener (self),
                               "swarm");
       return;
 

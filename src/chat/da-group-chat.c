@@ -38,6 +38,10 @@
  *  - da_group_chat_stop() was called: "external_stop",
  *  - no participant may speak next: "no_eligible_speaker: …", or a graph
  *    has no edge left: "graph_complete",
+ *  - a swarm agent hands over to the person (%DA_HANDOFF_PERSON, "user",
+ *    when no participant has that name): "handoff: ALICE handed over to
+ *    user"; the next run's task is the person's answer, and the agent
+ *    that handed over speaks first,
  *  - the speaker ends the conversation (its own termination check, used
  *    up auto replies): the agent's stop reason,
  *  - an agent fails: "error: MESSAGE" (the run fails with its error),
@@ -487,6 +491,8 @@ reply_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) fresh = NULL;
   g_autofree char *handoff = NULL;
+  DaAgent *handoff_agent = NULL;
+  gboolean to_person = FALSE;
 
   reply = da_agent_generate_reply_finish (agent, result, &error);
 
@@ -562,13 +568,30 @@ reply_cb (GObject      *object,
   else if (self->selection == DA_SPEAKER_SELECTION_GRAPH)
     _da_group_chat_graph_advance (self, agent, reply);
 
+  if (handoff != NULL)
+    {
+      handoff_agent = _da_group_chat_find (self, handoff);
+      to_person = handoff_agent == NULL && g_ascii_strcasecmp (handoff, DA_HANDOFF_PERSON) == 0;
+      /* Whatever stops this run, the floor goes to the target next; once
+       * the person has answered, back to the agent that handed over. */
+      self->handoff_target = to_person ? agent : handoff_agent;
+    }
+
   if (!_da_group_chat_is_current (self, ref->run_id) || check_stop (self, fresh))
     goto out;
 
+  if (to_person)
+    {
+      g_autofree char *reason = g_strdup_printf ("handoff: %s handed over to %s",
+                                                 da_agent_get_name (agent), handoff);
+
+      _da_group_chat_finish (self, NULL, reason);
+      goto out;
+    }
+
   if (handoff != NULL)
     {
-      self->handoff_target = _da_group_chat_find (self, handoff);
-      if (self->handoff_target == NULL)
+      if (handoff_agent == NULL)
         {
           g_autofree char *reason = NULL;
           GError *handoff_error = g_error_new (DA_CHAT_ERROR, DA_CHAT_ERROR_INVALID_HANDOFF,
@@ -1467,7 +1490,6 @@ da_group_chat_run_async (DaGroupChat         *self,
   sender = self->initiator;
   opening = da_message_new (DA_ROLE_USER, sender ? da_agent_get_name (sender) : "user", task_text);
   self->next_speaker = NULL;
-  self->handoff_target = NULL;
 
   post_message (self, sender, opening);
   if (!_da_group_chat_is_current (self, run_id))
@@ -1475,7 +1497,10 @@ da_group_chat_run_async (DaGroupChat         *self,
   _da_group_chat_deliver (self, sender, opening);
   count_round (self);
 
-  if (sender != NULL && g_ptr_array_find (self->participants, sender, NULL))
+  /* In a swarm the floor stays with the agents: a user proxy posting
+   * the task (or the person's answer) does not take it. */
+  if (sender != NULL && g_ptr_array_find (self->participants, sender, NULL) &&
+      self->selection != DA_SPEAKER_SELECTION_SWARM)
     {
       self->last_speaker = sender;
       if (self->selection == DA_SPEAKER_SELECTION_GRAPH)

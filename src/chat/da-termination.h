@@ -36,6 +36,9 @@ typedef enum
 } DaTerminationKind;
 
 #define DA_HANDOFF_TOOL_PREFIX "transfer_to_"
+/* The person, as a swarm handoff target (AutoGen's spelling), unless a
+ * participant is so named */
+#define DA_HANDOFF_PERSON "user"
 
 #define DA_TYPE_TERMINATION (da_termination_get_type ())
 
