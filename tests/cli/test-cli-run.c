@@ -512,6 +512,60 @@ test_round_robin (void)
   g_assert_cmpuint (messages->len, ==, G_N_ELEMENTS (expected));
 }
 
+/* A swarm hands over along its handoffs: every handoff is a tool call
+ * answered in the thread, the next message is the target's, and the
+ * handoff to the person ("user") ends the run. */
+static void
+test_swarm (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1", server_port);
+  g_autofree char *text = g_strdup_printf (
+    "{ \"name\": \"relay\", \"agents\": [\n"
+    "  { \"name\": \"alice\", \"kind\": \"assistant\", \"handoffs\": [\"charlie\", \"bob\"],\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"%s\", \"model\": \"handoff:charlie\" } },\n"
+    "  { \"name\": \"bob\", \"kind\": \"assistant\", \"handoffs\": [\"user\"],\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"%s\", \"model\": \"handoff:user\" } },\n"
+    "  { \"name\": \"charlie\", \"kind\": \"assistant\", \"handoffs\": [\"bob\"],\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"%s\", \"model\": \"handoff:bob\" } } ],\n"
+    "  \"team\": { \"kind\": \"swarm\", \"max_round\": 20 } }\n", url, url, url);
+  g_autofree char *team = write_file ("swarm.json", text);
+  const char *args[] = { "run", team, "--task", "Pass it on", "--json", "--no-prompt", NULL };
+  g_autoptr(Run) run = run_cli (args, NULL);
+  /* Each speaker's message, then the tool message answering its handoff. */
+  const char *agents[] = { "user", "alice", "alice", "charlie", "charlie", "bob", "bob" };
+  const char *roles[] = { "user", "assistant", "tool", "assistant", "tool", "assistant", "tool" };
+  const char *tools[] = { "transfer_to_charlie", "transfer_to_bob", "transfer_to_user" };
+  const char *tool_agents[] = { "alice", "charlie", "bob" };
+  g_autoptr(GPtrArray) messages = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (count_events (run, "message"), ==, G_N_ELEMENTS (agents));
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    {
+      JsonObject *message = find_event (run, "message", i);
+
+      g_assert_cmpstr (json_object_get_string_member (message, "agent"), ==, agents[i]);
+      g_assert_cmpstr (json_object_get_string_member (message, "role"), ==, roles[i]);
+    }
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "message", 6), "content"), ==,
+                   "Transferred to user, adopting the role of user immediately.");
+  g_assert_cmpuint (count_events (run, "tool_call"), ==, G_N_ELEMENTS (tools));
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      JsonObject *call = find_event (run, "tool_call", i);
+
+      g_assert_cmpstr (json_object_get_string_member (call, "tool"), ==, tools[i]);
+      g_assert_cmpstr (json_object_get_string_member (call, "agent"), ==, tool_agents[i]);
+    }
+  g_assert_cmpuint (count_events (run, "stop"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "stop", 0), "reason"), ==,
+                   "handoff: bob handed over to user");
+  g_assert_null (find_event (run, "error", 0));
+
+  messages = stored_messages (run);
+  g_assert_cmpuint (messages->len, ==, G_N_ELEMENTS (agents));
+}
+
 static void
 test_selector (void)
 {
@@ -575,6 +629,7 @@ main (int   argc,
   g_test_add_func ("/cli/run/tool-calls", test_tool_calls);
   g_test_add_func ("/cli/run/round-robin", test_round_robin);
   g_test_add_func ("/cli/run/selector", test_selector);
+  g_test_add_func ("/cli/run/swarm", test_swarm);
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
       g_autofree char *name = g_strdup_printf ("/cli/run/fault/%s", faults[i].model);
