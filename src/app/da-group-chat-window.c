@@ -79,6 +79,18 @@ da_group_chat_describe_stop_reason (const char *reason,
     return g_strdup_printf (_("Finished: %s"), reason + strlen ("termination_message: "));
   if (g_str_has_prefix (reason, "error: "))
     return g_strdup_printf (_("Failed: %s"), reason + strlen ("error: "));
+  if (g_str_has_prefix (reason, "timeout: "))
+    return g_strdup_printf (_("The team ran out of time (%s). Resume continues where it stopped."),
+                            reason + strlen ("timeout: "));
+  if (g_str_has_prefix (reason, "handoff: ") &&
+      g_str_has_suffix (reason, " handed over to " DA_HANDOFF_PERSON))
+    {
+      const char *name = reason + strlen ("handoff: ");
+      g_autofree char *agent = g_strndup (name, strlen (name) - strlen (" handed over to " DA_HANDOFF_PERSON));
+
+      return g_strdup_printf (_("%s handed the conversation to you. Write your answer; it goes back to %s."),
+                              agent, agent);
+    }
 
   return g_strdup_printf (_("Stopped: %s"), reason);
 }
