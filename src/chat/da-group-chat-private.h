@@ -45,6 +45,8 @@ struct _DaGroupChat
   DaAgent                   *last_speaker;
   DaAgent                   *next_speaker;
   DaAgent                   *handoff_target;
+  /* The agent whose handoff to the person ended the last run */
+  DaAgent                   *person_handoff;
   GQueue                     graph_ready;
   char                      *stop_reason;
 

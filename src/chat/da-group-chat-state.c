@@ -310,7 +310,7 @@ clear_team (DaGroupChat *self)
       if (DA_IS_CONVERSABLE_AGENT (agent))
         da_conversable_agent_reset_consecutive_auto_reply_counter (DA_CONVERSABLE_AGENT (agent), manager);
     }
-  self->last_speaker = self->next_speaker = self->handoff_target = NULL;
+  self->last_speaker = self->next_speaker = self->handoff_target = self->person_handoff = NULL;
   g_queue_clear (&self->graph_ready);
   self->graph_started = FALSE;
   self->n_rounds = 0;

@@ -575,6 +575,8 @@ reply_cb (GObject      *object,
       /* Whatever stops this run, the floor goes to the target next; once
        * the person has answered, back to the agent that handed over. */
       self->handoff_target = to_person ? agent : handoff_agent;
+      if (to_person)
+        self->person_handoff = agent;
     }
 
   if (!_da_group_chat_is_current (self, ref->run_id) || check_stop (self, fresh))
@@ -690,7 +692,7 @@ da_group_chat_dispose (GObject *object)
   g_clear_object (&self->selector_provider);
   g_clear_object (&self->initiator);
   g_clear_object (&self->streaming);
-  self->last_speaker = self->next_speaker = self->handoff_target = NULL;
+  self->last_speaker = self->next_speaker = self->handoff_target = self->person_handoff = NULL;
   g_queue_clear (&self->graph_ready);
   g_clear_pointer (&self->participants, g_ptr_array_unref);
   g_clear_object (&self->manager);
@@ -1464,6 +1466,7 @@ da_group_chat_run_async (DaGroupChat         *self,
   self->stop_requested = FALSE;
   self->context = g_main_context_ref_thread_default ();
   self->run_cancellable = g_cancellable_new ();
+  self->person_handoff = NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ROUNDS]);
 
@@ -1602,6 +1605,20 @@ da_group_chat_get_last_speaker (DaGroupChat *self)
 {
   g_return_val_if_fail (DA_IS_GROUP_CHAT (self), NULL);
   return self->last_speaker;
+}
+
+/**
+ * da_group_chat_get_person_handoff:
+ *
+ * Returns: (transfer none) (nullable): the swarm agent whose handoff to
+ *   the person (%DA_HANDOFF_PERSON) ended the last run: the person's
+ *   answer, as the next run's task, goes to it
+ */
+DaAgent *
+da_group_chat_get_person_handoff (DaGroupChat *self)
+{
+  g_return_val_if_fail (DA_IS_GROUP_CHAT (self), NULL);
+  return self->task == NULL ? self->person_handoff : NULL;
 }
 
 /**

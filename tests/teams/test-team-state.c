@@ -396,6 +396,7 @@ test_swarm_handoff_to_person (void)
   senders = da_test_senders (chat);
   g_assert_cmpstr (senders, ==, "user,alice,alice");
   g_assert_null (da_group_chat_get_next_speaker (chat));
+  g_assert_cmpstr (da_agent_get_name (da_group_chat_get_person_handoff (chat)), ==, "alice");
 
   state = da_group_chat_save_state (chat);
   saved = json_to_string (state, FALSE);
@@ -409,6 +410,7 @@ test_swarm_handoff_to_person (void)
   g_assert_no_error (error);
   g_assert_cmpstr (selected->str, ==, "alice:handoff;alice:swarm;bob:handoff;");
   g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "text_mention: 'TERMINATE' from bob");
+  g_assert_null (da_group_chat_get_person_handoff (chat));
   answer = g_ptr_array_index (da_group_chat_get_messages (chat), 3);
   g_assert_cmpstr (da_message_get_sender (answer), ==, "user");
   g_assert_cmpstr (da_message_get_content (answer), ==, "Friday, please.");
