@@ -411,6 +411,47 @@ test_swarm_handoff_to_person (DaApplication *app,
   g_subprocess_wait (server, NULL, NULL);
 }
 
+/* A selector team whose "selector" names its own model on the loopback
+ * server, with participants that have no model at all: the window asks
+ * that selector, which picks bob. */
+static void
+test_selector_provider (DaApplication *app,
+                        GtkWindow     *main_window)
+{
+  g_autofree char *port = NULL;
+  g_autoptr(GSubprocess) server = start_server (&port);
+  g_autofree char *json = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(DaStore) store = open_store (&dir);
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autofree char *speaker = NULL;
+  DaGroupChatWindow *window;
+  GListModel *messages;
+
+  json = g_strdup_printf ("{ \"name\": \"picked\", \"agents\": ["
+                          "  { \"name\": \"alice\", \"kind\": \"conversable\", \"default_auto_reply\": \"Alice here.\" },"
+                          "  { \"name\": \"bob\", \"kind\": \"conversable\", \"default_auto_reply\": \"Bob here.\" } ],"
+                          "  \"team\": { \"kind\": \"selector\", \"max_round\": 2, \"allow_repeat_speaker\": false,"
+                          "    \"selector\": { \"provider\": { \"kind\": \"openai\","
+                          "      \"base_url\": \"http://127.0.0.1:%s/v1\", \"model\": \"selector:BOB\" } } } }", port);
+  config = team_from_json (json);
+
+  window = da_group_chat_window_new (GTK_APPLICATION (app), config, store);
+  gtk_window_present (GTK_WINDOW (window));
+  da_group_chat_window_run (window, "Who is there?");
+  g_assert_true (da_test_wait_for (stopped, window, 20000));
+  messages = window_messages (window);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  speaker = sender_at (messages, 1);
+  g_assert_cmpstr (speaker, ==, "bob");
+  g_assert_cmpstr (da_group_chat_window_get_banner_text (window), ==,
+                   "The team reached its limit of 2 messages.");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 static void
 test_describe_stop_reason (void)
 {
@@ -434,6 +475,7 @@ main (int   argc,
   da_test_add_app_func ("/app/group-chat/human-input", test_human_input);
   da_test_add_app_func ("/app/group-chat/loopback", test_loopback_team);
   da_test_add_app_func ("/app/group-chat/swarm-handoff-to-person", test_swarm_handoff_to_person);
+  da_test_add_app_func ("/app/group-chat/selector-provider", test_selector_provider);
   g_test_add_func ("/app/group-chat/describe-stop-reason", test_describe_stop_reason);
 
   return g_test_run ();
