@@ -18,7 +18,10 @@
  *
  * - teams: RoundRobinGroupChat → round_robin, SelectorGroupChat →
  *   selector (its model client, prompt and attempts → team.selector,
- *   allow_repeated_speaker → team.allow_repeat_speaker), Swarm → swarm;
+ *   allow_repeated_speaker → team.allow_repeat_speaker), Swarm → swarm
+ *   (handoffs to agents of the team and to the person, "user", are kept;
+ *   a handoff to the person ends a run, with or without a
+ *   HandoffTermination);
  *   max_turns → max_round;
  * - agents: AssistantAgent → assistant, UserProxyAgent → user_proxy
  *   (a person answers: human_input "always");
@@ -277,7 +280,8 @@ import_handoffs (DaAutogenImport *im,
   json_object_set_array_member (agent, "handoffs", g_steal_pointer (&targets));
 }
 
-/* Keeps the handoffs a swarm can follow: to another agent of the team. */
+/* Keeps the handoffs a swarm can follow: to another agent of the team,
+ * or to the person ("user", as in AutoGen), which ends the run. */
 static void
 check_handoffs (DaAutogenImport *im,
                 JsonObject      *agent,
@@ -303,8 +307,10 @@ check_handoffs (DaAutogenImport *im,
         continue;
       if (!swarm)
         _da_autogen_warn (im, item_path, "handoff to %s left out: only a Swarm hands over", quoted);
-      else if (!g_hash_table_contains (im->agent_names, target))
-        _da_autogen_warn (im, item_path, "handoff to %s left out: not an agent of this team", quoted);
+      else if (!g_hash_table_contains (im->agent_names, target) &&
+               !g_str_equal (target, DA_HANDOFF_PERSON))
+        _da_autogen_warn (im, item_path, "handoff to %s left out: not an agent of this team "
+                          "nor the person (\"" DA_HANDOFF_PERSON "\")", quoted);
       else if (g_str_equal (target, name))
         _da_autogen_warn (im, item_path, "handoff to %s left out: an agent cannot hand over to itself", quoted);
       else

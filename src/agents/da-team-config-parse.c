@@ -467,6 +467,43 @@ get_agent_list (Parser     *p,
   return g_strv_builder_end (builder);
 }
 
+/* An array of handoff targets: agents of the team, or the person
+ * ("user", when no agent has that name), to whom a handoff ends the run. */
+static GStrv
+get_handoff_list (Parser     *p,
+                  JsonNode   *node,
+                  const char *path)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      wrong_type (p, path, "an array of agent names or \"" DA_HANDOFF_PERSON "\"", node);
+      return NULL;
+    }
+
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) == 0)
+    {
+      fail (p, path, "must name at least one agent or \"" DA_HANDOFF_PERSON "\"");
+      return NULL;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *item_path = path_index (path, i);
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (!(is_string (item) && g_str_equal (json_node_get_string (item), DA_HANDOFF_PERSON)) &&
+          !check_agent_ref (p, item, item_path))
+        return NULL;
+      g_strv_builder_add (builder, json_node_get_string (item));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
 static DaProviderConfig *
 parse_provider (Parser     *p,
                 JsonNode   *node,
@@ -1077,7 +1114,7 @@ _da_team_config_parse (const char  *data,
           fail (p, handoffs_path, "only the agents of a swarm team hand over");
           return NULL;
         }
-      if (!(agent->handoffs = get_agent_list (p, handoffs, handoffs_path, FALSE)))
+      if (!(agent->handoffs = get_handoff_list (p, handoffs, handoffs_path)))
         return NULL;
       for (guint j = 0; agent->handoffs[j] != NULL; j++)
         if (g_str_equal (agent->handoffs[j], agent->name))

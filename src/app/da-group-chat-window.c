@@ -79,6 +79,18 @@ da_group_chat_describe_stop_reason (const char *reason,
     return g_strdup_printf (_("Finished: %s"), reason + strlen ("termination_message: "));
   if (g_str_has_prefix (reason, "error: "))
     return g_strdup_printf (_("Failed: %s"), reason + strlen ("error: "));
+  if (g_str_has_prefix (reason, "timeout: "))
+    return g_strdup_printf (_("The team ran out of time (%s). Resume continues where it stopped."),
+                            reason + strlen ("timeout: "));
+  if (g_str_has_prefix (reason, "handoff: ") &&
+      g_str_has_suffix (reason, " handed over to " DA_HANDOFF_PERSON))
+    {
+      const char *name = reason + strlen ("handoff: ");
+      g_autofree char *agent = g_strndup (name, strlen (name) - strlen (" handed over to " DA_HANDOFF_PERSON));
+
+      return g_strdup_printf (_("%s handed the conversation to you. Write your answer; it goes back to %s."),
+                              agent, agent);
+    }
 
   return g_strdup_printf (_("Stopped: %s"), reason);
 }
@@ -420,8 +432,8 @@ setup_chat (DaGroupChatWindow *self)
       if (selector == NULL && da_conversable_agent_get_provider (DA_CONVERSABLE_AGENT (agent)) != NULL)
         {
           selector = da_conversable_agent_get_provider (DA_CONVERSABLE_AGENT (agent));
-          /* A selector team picks speakers with the first participant's
-           * provider and model: team files have no separate entry. */
+          /* A selector team without a "selector" provider picks speakers
+           * with the first participant's provider and model. */
           if (da_group_chat_get_selector_provider (self->chat) == NULL)
             {
               da_group_chat_set_selector_provider (self->chat, selector);
@@ -446,15 +458,21 @@ agents_created_cb (GObject      *object,
   g_autoptr(DaGroupChatWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(DaProvider) selector = NULL;
   g_autofree char *task = g_steal_pointer (&self->pending_task);
 
-  agents = da_team_agents_create_finish (result, &error);
+  agents = da_team_agents_create_finish (result, &selector, &error);
   if (self->disposed)
     return;
 
   self->creating = FALSE;
   if (agents != NULL)
     self->chat = da_group_chat_new_from_config (self->config, agents, &error);
+  if (self->chat != NULL && selector != NULL)
+    {
+      da_group_chat_set_selector_provider (self->chat, selector);
+      da_group_chat_set_selector_model (self->chat, self->config->selector_provider->model);
+    }
 
   if (self->chat == NULL)
     {

@@ -10,22 +10,25 @@
 #include "da-provider-factory.h"
 #include "da-team-agents.h"
 
-/* The agents of a team file, with their providers. Keys come, as for a
- * single chat, from the keyring entry for the provider's kind and base URL
- * (looked up asynchronously, once per endpoint, before the agents are
- * made) or from the variable named in api_key_env. A server on loopback
- * needs no key. The keys live only in the providers. */
+/* The agents of a team file, with their providers, and the provider of a
+ * selector team's "selector". Keys come, as for a single chat, from the
+ * keyring entry for the provider's kind and base URL (looked up
+ * asynchronously, once per endpoint, before the agents are made) or from
+ * the variable named in api_key_env. A server on loopback needs no key.
+ * The keys live only in the providers. */
 
 typedef struct
 {
   DaTeamConfig *config;
   GHashTable   *keys;     /* "kind base_url" → secret (da_keyring_secret_free) */
   guint         pending;
+  DaProvider   *selector;
 } CreateData;
 
 static void
 create_data_free (CreateData *data)
 {
+  g_clear_object (&data->selector);
   g_clear_pointer (&data->config, da_team_config_unref);
   g_clear_pointer (&data->keys, g_hash_table_unref);
   g_free (data);
@@ -118,6 +121,15 @@ finish (GTask *task)
   GPtrArray *agents;
 
   agents = da_team_config_create_agents (data->config, resolve_provider, data, &error);
+  if (agents != NULL && data->config->selector_provider != NULL)
+    {
+      DaAgentConfig selector = { 0 };
+
+      selector.name = (char *)_("the speaker selector");
+      data->selector = resolve_provider (data->config->selector_provider, &selector, data, &error);
+      if (data->selector == NULL)
+        g_clear_pointer (&agents, g_ptr_array_unref);
+    }
   /* The providers hold the keys they need; drop ours now. */
   g_hash_table_remove_all (data->keys);
   if (agents == NULL)
@@ -162,6 +174,38 @@ lookup_cb (GObject      *object,
     }
 }
 
+/* Asks the keyring for the key of @provider's endpoint, once per
+ * endpoint. */
+static void
+look_up_key (GTask                  *task,
+             GHashTable             *seen,
+             const DaProviderConfig *provider,
+             GCancellable           *cancellable)
+{
+  CreateData *data = g_task_get_task_data (task);
+  g_autoptr(DaProvider) probe = NULL;
+  Lookup *lookup;
+
+  if (provider == NULL || provider->api_key_env != NULL)
+    return;
+  probe = da_provider_new_for_kind (provider->kind, provider->base_url, NULL);
+  if (probe == NULL)
+    return;   /* the resolver reports it */
+
+  lookup = g_new0 (Lookup, 1);
+  lookup->endpoint = endpoint_key (provider->kind, da_provider_get_base_url (probe));
+  if (!g_hash_table_add (seen, g_strdup (lookup->endpoint)))
+    {
+      g_free (lookup->endpoint);
+      g_free (lookup);
+      return;
+    }
+  lookup->task = g_object_ref (task);
+  data->pending++;
+  da_keyring_lookup_async (da_provider_get_kind (probe), da_provider_get_base_url (probe),
+                           cancellable, lookup_cb, lookup);
+}
+
 void
 da_team_agents_create_async (DaTeamConfig        *config,
                              GCancellable        *cancellable,
@@ -187,38 +231,39 @@ da_team_agents_create_async (DaTeamConfig        *config,
   for (guint i = 0; i < config->agents->len; i++)
     {
       const DaAgentConfig *agent = g_ptr_array_index (config->agents, i);
-      g_autoptr(DaProvider) probe = NULL;
-      Lookup *lookup;
 
-      if (agent->provider == NULL || agent->provider->api_key_env != NULL)
-        continue;
-      probe = da_provider_new_for_kind (agent->provider->kind, agent->provider->base_url, NULL);
-      if (probe == NULL)
-        continue;   /* the resolver reports it */
-
-      lookup = g_new0 (Lookup, 1);
-      lookup->endpoint = endpoint_key (agent->provider->kind, da_provider_get_base_url (probe));
-      if (!g_hash_table_add (seen, g_strdup (lookup->endpoint)))
-        {
-          g_free (lookup->endpoint);
-          g_free (lookup);
-          continue;
-        }
-      lookup->task = g_object_ref (task);
-      data->pending++;
-      da_keyring_lookup_async (da_provider_get_kind (probe), da_provider_get_base_url (probe),
-                               cancellable, lookup_cb, lookup);
+      look_up_key (task, seen, agent->provider, cancellable);
     }
+  look_up_key (task, seen, config->selector_provider, cancellable);
 
   if (--data->pending == 0)
     finish (task);
 }
 
+/**
+ * da_team_agents_create_finish:
+ * @selector: (out) (optional) (nullable) (transfer full): the provider of
+ *   the team's speaker selector, when the team file names one
+ *
+ * Returns: (transfer full) (element-type DaAgent): the agents, in file
+ *   order, or %NULL with the error of the first provider that could not
+ *   be made
+ */
 GPtrArray *
 da_team_agents_create_finish (GAsyncResult  *result,
+                              DaProvider   **selector,
                               GError       **error)
 {
+  GPtrArray *agents;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  agents = g_task_propagate_pointer (G_TASK (result), error);
+  if (selector != NULL)
+    {
+      CreateData *data = g_task_get_task_data (G_TASK (result));
+
+      *selector = agents != NULL && data->selector != NULL ? g_object_ref (data->selector) : NULL;
+    }
+  return agents;
 }

@@ -12,6 +12,7 @@ void       da_team_agents_create_async  (DaTeamConfig         *config,
                                          GAsyncReadyCallback   callback,
                                          gpointer              user_data);
 GPtrArray *da_team_agents_create_finish (GAsyncResult         *result,
+                                         DaProvider          **selector,
                                          GError              **error);
 
 G_END_DECLS

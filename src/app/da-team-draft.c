@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "da-agent-error.h"
+#include "da-autogen-import.h"
 #include "da-team-draft.h"
 
 /* The editor's team and the team file. The file is checked with the team
@@ -35,7 +36,22 @@ da_team_draft_new (const char *name)
   self->kind = DA_TEAM_KIND_ROUND_ROBIN;
   self->max_round = 10;
   self->transitions = new_transitions ();
+  self->allow_repeat_speaker = TRUE;
   return self;
+}
+
+/**
+ * da_team_kind_has_repeat_speaker:
+ *
+ * Returns: whether "allow_repeat_speaker" means something for @kind:
+ *   round robin always moves on, and swarms and graphs follow handoffs
+ *   and edges
+ */
+gboolean
+da_team_kind_has_repeat_speaker (DaTeamKind kind)
+{
+  return kind == DA_TEAM_KIND_RANDOM || kind == DA_TEAM_KIND_MANUAL ||
+         kind == DA_TEAM_KIND_SELECTOR;
 }
 
 void
@@ -50,6 +66,8 @@ da_team_draft_free (DaTeamDraft *self)
   g_free (self->mention);
   g_strfreev (self->mention_sources);
   g_clear_pointer (&self->custom_termination, json_node_unref);
+  g_clear_pointer (&self->selector_provider, json_node_unref);
+  g_free (self->selector_prompt);
   g_free (self);
 }
 
@@ -266,6 +284,17 @@ da_team_draft_new_from_json (const char  *data,
   JsonNode *termination, *transitions;
   JsonArray *agents;
 
+  g_autofree char *converted = NULL;
+
+  /* An AutoGen team is read as the team file it converts to. */
+  if (da_autogen_is_component (data, len))
+    {
+      if (!(converted = da_autogen_convert (data, len, NULL, error)))
+        return NULL;
+      data = converted;
+      len = -1;
+    }
+
   config = da_team_config_new_from_data (data, len, error);
   if (config == NULL)
     return NULL;
@@ -284,6 +313,17 @@ da_team_draft_new_from_json (const char  *data,
   team = json_object_get_object_member (root, "team");
   self->kind = config->team_kind;
   self->max_round = config->max_round;
+  if (config->has_allow_repeat_speaker)
+    self->allow_repeat_speaker = config->allow_repeat_speaker;
+  self->selector_prompt = g_strdup (config->selector_prompt);
+  self->selector_max_attempts = config->selector_max_attempts;
+  if (json_object_has_member (team, "selector"))
+    {
+      JsonObject *selector = json_object_get_object_member (team, "selector");
+
+      if (json_object_has_member (selector, "provider"))
+        self->selector_provider = json_node_copy (json_object_get_member (selector, "provider"));
+    }
 
   if ((transitions = json_object_get_member (team, "transitions")) != NULL)
     {
@@ -448,6 +488,37 @@ da_team_draft_to_json (const DaTeamDraft *self)
 
   if (g_hash_table_size (self->transitions) > 0)
     add_transitions (self, builder);
+
+  if (da_team_kind_has_repeat_speaker (self->kind))
+    {
+      json_builder_set_member_name (builder, "allow_repeat_speaker");
+      json_builder_add_boolean_value (builder, self->allow_repeat_speaker);
+    }
+
+  if (self->kind == DA_TEAM_KIND_SELECTOR &&
+      (self->selector_provider != NULL || self->selector_max_attempts > 0 ||
+       (self->selector_prompt != NULL && *self->selector_prompt != '\0')))
+    {
+      json_builder_set_member_name (builder, "selector");
+      json_builder_begin_object (builder);
+      if (self->selector_provider != NULL)
+        {
+          json_builder_set_member_name (builder, "provider");
+          json_builder_add_value (builder, json_node_copy (self->selector_provider));
+        }
+      if (self->selector_prompt != NULL && *self->selector_prompt != '\0')
+        {
+          json_builder_set_member_name (builder, "prompt");
+          json_builder_add_string_value (builder, self->selector_prompt);
+        }
+      if (self->selector_max_attempts > 0)
+        {
+          json_builder_set_member_name (builder, "max_attempts");
+          json_builder_add_int_value (builder, self->selector_max_attempts);
+        }
+      json_builder_end_object (builder);
+    }
+
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 

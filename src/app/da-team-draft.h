@@ -26,6 +26,14 @@ G_BEGIN_DECLS
  * @all: the conditions must all hold (else any one stops the team)
  * @custom_termination: (nullable): a termination the fields above cannot
  *   say, kept as written; when set, the fields above are unused
+ * @allow_repeat_speaker: whether the last speaker may be picked again
+ *   (random, manual and selector teams; written for those kinds only)
+ * @selector_provider: (nullable): the selector team's "selector"
+ *   provider object, kept as written (without one the group-chat window
+ *   asks the first participant's model)
+ * @selector_prompt: (nullable): the selector's prompt, %NULL for the
+ *   default
+ * @selector_max_attempts: attempts at a valid name, 0 for the default
  *
  * A team as the editor shows it. It turns into a team file with
  * da_team_draft_to_json() and back with da_team_draft_new_from_json().
@@ -45,6 +53,10 @@ typedef struct
   gint64       timeout;
   gboolean     all;
   JsonNode    *custom_termination;
+  gboolean     allow_repeat_speaker;
+  JsonNode    *selector_provider;
+  char        *selector_prompt;
+  gint64       selector_max_attempts;
 } DaTeamDraft;
 
 DaTeamDraft *da_team_draft_new            (const char         *name);
@@ -68,6 +80,7 @@ void         da_team_draft_set_transition (DaTeamDraft        *self,
                                            const char         *to,
                                            gboolean            allowed);
 char        *da_team_draft_user_dir       (void);
+gboolean     da_team_kind_has_repeat_speaker (DaTeamKind       kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DaTeamDraft, da_team_draft_free)
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "da-application.h"
+#include "da-autogen-import.h"
+#include "da-group-chat.h"
 #include "da-team-actions.h"
 #include "da-team-editor.h"
 
@@ -14,8 +16,10 @@
  * team-file objects (from the agent library, or made here), the
  * transitions as a grid of check buttons (rows speak, columns may answer),
  * and the stop conditions. Export writes the team file that
- * da_team_config parses; import reads one. Save puts it in
- * $XDG_DATA_HOME/denoagents/teams/NAME.json, where the gallery lists it. */
+ * da_team_config parses; import reads one, or an AutoGen team, converted,
+ * with what could not be mapped listed by name and JSON path. Save puts
+ * it in $XDG_DATA_HOME/denoagents/teams/NAME.json, where the gallery
+ * lists it. */
 
 struct _DaTeamEditor
 {
@@ -25,10 +29,16 @@ struct _DaTeamEditor
   DaTeamDraft          *draft;
   GPtrArray            *library;        /* JsonObject, the store's agents */
   GtkFileChooserNative *chooser;
+  GtkWindow            *import_report;  /* weak */
 
   AdwToastOverlay      *toast_overlay;
   AdwEntryRow          *name_row;
   AdwComboRow          *selection_row;
+  AdwActionRow         *repeat_row;
+  GtkSwitch            *repeat_switch;
+  AdwPreferencesGroup  *selector_group;
+  GtkSpinButton        *selector_attempts_spin;
+  GtkTextView          *selector_prompt_view;
   GtkSpinButton        *max_round_spin;
   GtkMenuButton        *library_button;
   GtkPopover           *library_popover;
@@ -49,6 +59,7 @@ struct _DaTeamEditor
 G_DEFINE_FINAL_TYPE (DaTeamEditor, da_team_editor, ADW_TYPE_APPLICATION_WINDOW)
 
 static void rebuild (DaTeamEditor *self);
+static void selection_changed_cb (DaTeamEditor *self);
 
 static void
 toast (DaTeamEditor *self,
@@ -74,6 +85,22 @@ read_widgets (DaTeamEditor *self)
   d->name = g_steal_pointer (&name);
   d->kind = (DaTeamKind)adw_combo_row_get_selected (self->selection_row);
   d->max_round = gtk_spin_button_get_value_as_int (self->max_round_spin);
+  d->allow_repeat_speaker = gtk_switch_get_active (self->repeat_switch);
+
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->selector_prompt_view);
+    GtkTextIter start, end;
+    g_autofree char *prompt = NULL;
+    gint64 attempts = gtk_spin_button_get_value_as_int (self->selector_attempts_spin);
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    prompt = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_free (d->selector_prompt);
+    d->selector_prompt = *g_strstrip (prompt) != '\0' ? g_steal_pointer (&prompt) : NULL;
+    /* The default stays unwritten unless the file had it. */
+    if (d->selector_max_attempts > 0 || attempts != DA_GROUP_CHAT_DEFAULT_MAX_SELECTOR_ATTEMPTS)
+      d->selector_max_attempts = attempts;
+  }
 
   /* A termination kept as written stays until a field is changed. */
   if (d->custom_termination != NULL &&
@@ -112,6 +139,12 @@ load_widgets (DaTeamEditor *self)
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), d->name);
   adw_combo_row_set_selected (self->selection_row, d->kind);
   gtk_spin_button_set_value (self->max_round_spin, d->max_round > 0 ? d->max_round : 10);
+  gtk_switch_set_active (self->repeat_switch, d->allow_repeat_speaker);
+  gtk_spin_button_set_value (self->selector_attempts_spin,
+                             d->selector_max_attempts > 0 ? d->selector_max_attempts
+                                                          : DA_GROUP_CHAT_DEFAULT_MAX_SELECTOR_ATTEMPTS);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->selector_prompt_view),
+                            d->selector_prompt ? d->selector_prompt : "", -1);
   adw_combo_row_set_selected (self->combine_row, d->all ? 1 : 0);
   gtk_spin_button_set_value (self->max_messages_spin, d->max_messages);
   gtk_editable_set_text (GTK_EDITABLE (self->mention_row), d->mention ? d->mention : "");
@@ -119,7 +152,20 @@ load_widgets (DaTeamEditor *self)
   gtk_spin_button_set_value (self->tokens_spin, d->max_tokens);
   gtk_spin_button_set_value (self->timeout_spin, d->timeout);
   gtk_widget_set_visible (GTK_WIDGET (self->custom_label), d->custom_termination != NULL);
+  selection_changed_cb (self);
   rebuild (self);
+}
+
+/* Only what the way of picking speakers uses is shown. */
+static void
+selection_changed_cb (DaTeamEditor *self)
+{
+  DaTeamKind kind = (DaTeamKind)adw_combo_row_get_selected (self->selection_row);
+
+  if (self->draft == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->repeat_row), da_team_kind_has_repeat_speaker (kind));
+  gtk_widget_set_visible (GTK_WIDGET (self->selector_group), kind == DA_TEAM_KIND_SELECTOR);
 }
 
 static void
@@ -342,6 +388,103 @@ add_participant_action (GtkWidget  *widget,
 
 /* Import and export */
 
+/* Lists what an AutoGen import left out: what and why as the title, the
+ * JSON path as the subtitle, as the CLI prints "PATH: what and why". */
+static void
+show_import_report (DaTeamEditor       *self,
+                    const char * const *warnings)
+{
+  guint n = g_strv_length ((char **)warnings);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkWidget *scrolled;
+  GtkWidget *list;
+
+  if (self->import_report != NULL)
+    gtk_window_destroy (self->import_report);
+
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u part of the AutoGen team has no equivalent here and was left out or changed:",
+                                       "%u parts of the AutoGen team have no equivalent here and were left out or changed:",
+                                       n), n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Imported with Omissions"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("What was left out"), -1);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *sep = strstr (warnings[i], ": ");
+      g_autofree char *path = sep ? g_strndup (warnings[i], sep - warnings[i]) : g_strdup ("$");
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sep ? sep + 2 : warnings[i]);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), path);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+
+  self->import_report = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->import_report);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * da_team_editor_import_autogen:
+ * @data: an AutoGen AgentChat team component, as AutoGen Studio exports it
+ *
+ * Converts the team and edits it; what could not be mapped is listed in
+ * a dialog (da_team_editor_get_import_report()).
+ *
+ * Returns: %TRUE, or %FALSE with the importer's error (the JSON path at
+ *   fault first) and the team unchanged
+ */
+gboolean
+da_team_editor_import_autogen (DaTeamEditor  *self,
+                               const char    *data,
+                               gssize         len,
+                               GError       **error)
+{
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *converted = NULL;
+
+  g_return_val_if_fail (DA_IS_TEAM_EDITOR (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  converted = da_autogen_convert (data, len, &warnings, error);
+  if (converted == NULL || !da_team_editor_load_json (self, converted, -1, error))
+    return FALSE;
+
+  if (warnings[0] != NULL)
+    show_import_report (self, (const char * const *)warnings);
+  else
+    toast (self, _("AutoGen team imported"));
+  return TRUE;
+}
+
+/**
+ * da_team_editor_get_import_report:
+ *
+ * Returns: (nullable) (transfer none): the dialog listing what the last
+ *   AutoGen import left out, while it is open
+ */
+GtkWindow *
+da_team_editor_get_import_report (DaTeamEditor *self)
+{
+  g_return_val_if_fail (DA_IS_TEAM_EDITOR (self), NULL);
+  return self->import_report;
+}
+
 static void
 import_loaded_cb (GObject      *object,
                   GAsyncResult *result,
@@ -351,9 +494,16 @@ import_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize len;
+  gboolean ok;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &len, NULL, &error) ||
-      !da_team_editor_load_json (self, contents, (gssize)len, &error))
+  ok = g_file_load_contents_finish (G_FILE (object), result, &contents, &len, NULL, &error);
+  /* Either way in, an AutoGen export is recognised by its content. */
+  if (ok && da_autogen_is_component (contents, (gssize)len))
+    ok = da_team_editor_import_autogen (self, contents, (gssize)len, &error);
+  else if (ok)
+    ok = da_team_editor_load_json (self, contents, (gssize)len, &error);
+
+  if (!ok)
     {
       g_autofree char *text = g_strdup_printf (_("Cannot import: %s"), error->message);
 
@@ -413,16 +563,17 @@ chooser_response_cb (DaTeamEditor         *self,
 
 static void
 open_chooser (DaTeamEditor         *self,
-              GtkFileChooserAction  action)
+              GtkFileChooserAction  action,
+              gboolean              autogen)
 {
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   gboolean open = action == GTK_FILE_CHOOSER_ACTION_OPEN;
+  const char *title = autogen ? _("Import an AutoGen Team") : open ? _("Import a Team") : _("Export the Team");
 
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (open ? _("Import a Team") : _("Export the Team"),
-                                               GTK_WINDOW (self), action,
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
                                                open ? _("_Import") : _("_Export"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Team files"));
+  gtk_file_filter_set_name (filter, autogen ? _("AutoGen team components (JSON)") : _("Team files"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   if (!open)
@@ -443,7 +594,15 @@ import_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  open_chooser (DA_TEAM_EDITOR (widget), GTK_FILE_CHOOSER_ACTION_OPEN);
+  open_chooser (DA_TEAM_EDITOR (widget), GTK_FILE_CHOOSER_ACTION_OPEN, FALSE);
+}
+
+static void
+import_autogen_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  open_chooser (DA_TEAM_EDITOR (widget), GTK_FILE_CHOOSER_ACTION_OPEN, TRUE);
 }
 
 static void
@@ -451,7 +610,7 @@ export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  open_chooser (DA_TEAM_EDITOR (widget), GTK_FILE_CHOOSER_ACTION_SAVE);
+  open_chooser (DA_TEAM_EDITOR (widget), GTK_FILE_CHOOSER_ACTION_SAVE, FALSE);
 }
 
 static void
@@ -512,6 +671,8 @@ da_team_editor_dispose (GObject *object)
 {
   DaTeamEditor *self = DA_TEAM_EDITOR (object);
 
+  if (self->import_report != NULL)
+    gtk_window_destroy (self->import_report);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -546,6 +707,11 @@ da_team_editor_class_init (DaTeamEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, selection_row);
+  gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, repeat_row);
+  gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, repeat_switch);
+  gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, selector_group);
+  gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, selector_attempts_spin);
+  gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, selector_prompt_view);
   gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, max_round_spin);
   gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, library_button);
   gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, library_popover);
@@ -562,9 +728,11 @@ da_team_editor_class_init (DaTeamEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, DaTeamEditor, custom_label);
   gtk_widget_class_bind_template_callback (widget_class, library_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.add-participant", NULL, add_participant_action);
   gtk_widget_class_install_action (widget_class, "editor.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "editor.import-autogen", NULL, import_autogen_action);
   gtk_widget_class_install_action (widget_class, "editor.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);

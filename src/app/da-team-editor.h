@@ -22,6 +22,11 @@ gboolean        da_team_editor_load_json             (DaTeamEditor    *self,
                                                       const char      *data,
                                                       gssize           len,
                                                       GError         **error);
+gboolean        da_team_editor_import_autogen        (DaTeamEditor    *self,
+                                                      const char      *data,
+                                                      gssize           len,
+                                                      GError         **error);
+GtkWindow      *da_team_editor_get_import_report     (DaTeamEditor    *self);
 GtkCheckButton *da_team_editor_get_transition_button (DaTeamEditor    *self,
                                                       const char      *from,
                                                       const char      *to);

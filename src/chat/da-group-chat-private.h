@@ -45,6 +45,8 @@ struct _DaGroupChat
   DaAgent                   *last_speaker;
   DaAgent                   *next_speaker;
   DaAgent                   *handoff_target;
+  /* The agent whose handoff to the person ended the last run */
+  DaAgent                   *person_handoff;
   GQueue                     graph_ready;
   char                      *stop_reason;
 
@@ -57,6 +59,10 @@ struct _DaGroupChat
   gulong                     reply_started_id;
   gulong                     cancelled_id;
   GMainContext              *context;
+  /* Cancelled when the run ends, whatever is in flight */
+  GCancellable              *run_cancellable;
+  /* Fires the termination's timeouts on their own */
+  GSource                   *timeout_source;
 
   guint                      allow_repeat_speaker : 1;
   guint                      graph_started : 1;

@@ -230,7 +230,7 @@ static void
 ask_person (SelectData *data)
 {
   DaGroupChat *self = data->self;
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
+  GCancellable *cancellable = self->run_cancellable;
   g_autoptr(GString) prompt = g_string_new (NULL);
   DaHumanInputRequest *request;
 
@@ -485,7 +485,7 @@ ask_selector (SelectData *data)
   g_clear_object (&data->reply);
   data->reply = da_message_new_streaming (da_agent_get_name (DA_AGENT (self->manager)));
   da_provider_stream_async (self->selector_provider, data->request, data->reply,
-                            g_task_get_cancellable (self->task), selector_cb, data);
+                            self->run_cancellable, selector_cb, data);
 }
 
 static void
@@ -548,6 +548,18 @@ graph_start (DaGroupChat *self)
   self->graph_started = TRUE;
 }
 
+/* The first participant opens a swarm, unless it is the initiator that
+ * has just posted the task: then the next one does. */
+static DaAgent *
+swarm_opener (DaGroupChat *self)
+{
+  DaAgent *first = g_ptr_array_index (self->participants, 0);
+
+  if (first == self->initiator && self->participants->len > 1)
+    return g_ptr_array_index (self->participants, 1);
+  return first;
+}
+
 /**
  * _da_group_chat_select:
  *
@@ -567,8 +579,7 @@ _da_group_chat_select (DaGroupChat *self)
         _da_group_chat_speak (self, self->handoff_target, "handoff");
       else
         _da_group_chat_speak (self,
-                              self->last_speaker ? self->last_speaker
-                                                 : g_ptr_array_index (self->participants, 0),
+                              self->last_speaker ? self->last_speaker : swarm_opener (self),
                               "swarm");
       return;
 

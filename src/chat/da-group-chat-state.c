@@ -310,7 +310,7 @@ clear_team (DaGroupChat *self)
       if (DA_IS_CONVERSABLE_AGENT (agent))
         da_conversable_agent_reset_consecutive_auto_reply_counter (DA_CONVERSABLE_AGENT (agent), manager);
     }
-  self->last_speaker = self->next_speaker = self->handoff_target = NULL;
+  self->last_speaker = self->next_speaker = self->handoff_target = self->person_handoff = NULL;
   g_queue_clear (&self->graph_ready);
   self->graph_started = FALSE;
   self->n_rounds = 0;
@@ -452,6 +452,9 @@ da_group_chat_load_state (DaGroupChat  *self,
   /* The last fallible step: it leaves the condition unchanged on error. */
   if (node != NULL && !da_termination_load_state (self->termination, node, error))
     return FALSE;
+  /* Time between runs does not count; the next run starts the clock. */
+  if (node != NULL && self->task == NULL)
+    da_termination_pause_clock (self->termination);
 
   clear_team (self);
   for (guint i = 0; i < messages->len; i++)

@@ -26,7 +26,9 @@
  * speaker (#DaGroupChat:selection, restricted by the transitions and
  * #DaGroupChat:allow-repeat-speaker), ask it for its reply. It stops when
  *  - the #DaGroupChat:termination condition fires (the stop reason is the
- *    condition's; the condition is then reset so a later run continues),
+ *    condition's; the condition is then reset so a later run continues);
+ *    its timeouts fire on their own, cutting off a reply or tool in
+ *    flight as a cancellation does, and count running time only,
  *  - a message matches the manager's termination check (AutoGen's
  *    default: the exact text "TERMINATE"; set the manager's termination
  *    mode to contains to stop on "… TERMINATE"): "termination_message:
@@ -36,6 +38,10 @@
  *  - da_group_chat_stop() was called: "external_stop",
  *  - no participant may speak next: "no_eligible_speaker: …", or a graph
  *    has no edge left: "graph_complete",
+ *  - a swarm agent hands over to the person (%DA_HANDOFF_PERSON, "user",
+ *    when no participant has that name): "handoff: ALICE handed over to
+ *    user"; the next run's task is the person's answer, and the agent
+ *    that handed over speaks first,
  *  - the speaker ends the conversation (its own termination check, used
  *    up auto replies): the agent's stop reason,
  *  - an agent fails: "error: MESSAGE" (the run fails with its error),
@@ -204,12 +210,23 @@ abandon_streaming (DaGroupChat  *self,
   g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, agent, streamed);
 }
 
+static void
+disarm_timeout (DaGroupChat *self)
+{
+  if (self->timeout_source != NULL)
+    {
+      g_source_destroy (self->timeout_source);
+      g_clear_pointer (&self->timeout_source, g_source_unref);
+    }
+}
+
 void
 _da_group_chat_finish (DaGroupChat *self,
                        GError      *error,
                        const char  *reason)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autoptr(GCancellable) run_cancellable = NULL;
   GCancellable *cancellable;
 
   g_assert (task != NULL);
@@ -229,6 +246,15 @@ _da_group_chat_finish (DaGroupChat *self,
   self->cancelled_id = 0;
   g_clear_pointer (&self->context, g_main_context_unref);
   self->stop_requested = FALSE;
+
+  disarm_timeout (self);
+  if (self->termination != NULL)
+    da_termination_pause_clock (self->termination);
+
+  /* A reply, tool, selector call or question still in flight belongs to
+   * this run only: stop it (its result is ignored, the run being over). */
+  run_cancellable = g_steal_pointer (&self->run_cancellable);
+  g_cancellable_cancel (run_cancellable);
 
   if (da_set_str (&self->stop_reason, reason))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STOP_REASON]);
@@ -263,7 +289,8 @@ cancelled_idle_cb (gpointer user_data)
 }
 
 /* May run in the thread that cancels: the run ends in an idle on the
- * chat's own context (never here, where disconnecting would deadlock). */
+ * chat's own context (never here, where disconnecting would deadlock).
+ * What is in flight is cancelled at once. */
 static void
 cancelled_cb (GCancellable *cancellable,
               gpointer      user_data)
@@ -271,10 +298,56 @@ cancelled_cb (GCancellable *cancellable,
   DaGroupChat *self = user_data;
   g_autoptr(GSource) source = g_idle_source_new ();
 
+  g_cancellable_cancel (self->run_cancellable);
+
   g_source_set_priority (source, G_PRIORITY_HIGH);
   g_source_set_callback (source, cancelled_idle_cb, run_ref_new (self), (GDestroyNotify)run_ref_free);
   g_source_set_static_name (source, "[da] group chat cancelled");
   g_source_attach (source, self->context);
+}
+
+static void arm_timeout (DaGroupChat *self);
+
+/* A timeout condition's time is up: the run stops now, even in the
+ * middle of a reply, which is cut off as when cancelled. */
+static gboolean
+termination_timeout_cb (gpointer user_data)
+{
+  DaGroupChat *self = user_data;
+  g_autoptr(GPtrArray) nothing = g_ptr_array_new ();
+
+  g_clear_pointer (&self->timeout_source, g_source_unref);
+  g_assert (self->task != NULL && self->termination != NULL);
+
+  if (da_termination_check (self->termination, nothing))
+    {
+      g_autofree char *reason = g_strdup (da_termination_get_reason (self->termination));
+
+      da_termination_reset (self->termination);
+      _da_group_chat_finish (self, NULL, reason);
+    }
+  else
+    {
+      arm_timeout (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_timeout (DaGroupChat *self)
+{
+  gint64 left;
+
+  disarm_timeout (self);
+  if (self->termination == NULL || (left = da_termination_get_time_left (self->termination)) < 0)
+    return;
+
+  /* Rounded up, so that the condition has fired when the source does. */
+  self->timeout_source = g_timeout_source_new ((guint)MIN ((left + 999) / 1000, G_MAXUINT));
+  g_source_set_priority (self->timeout_source, G_PRIORITY_HIGH);
+  g_source_set_callback (self->timeout_source, termination_timeout_cb, self, NULL);
+  g_source_set_static_name (self->timeout_source, "[da] group chat timeout");
+  g_source_attach (self->timeout_source, self->context);
 }
 
 static gboolean
@@ -418,6 +491,8 @@ reply_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) fresh = NULL;
   g_autofree char *handoff = NULL;
+  DaAgent *handoff_agent = NULL;
+  gboolean to_person = FALSE;
 
   reply = da_agent_generate_reply_finish (agent, result, &error);
 
@@ -493,13 +568,32 @@ reply_cb (GObject      *object,
   else if (self->selection == DA_SPEAKER_SELECTION_GRAPH)
     _da_group_chat_graph_advance (self, agent, reply);
 
+  if (handoff != NULL)
+    {
+      handoff_agent = _da_group_chat_find (self, handoff);
+      to_person = handoff_agent == NULL && g_ascii_strcasecmp (handoff, DA_HANDOFF_PERSON) == 0;
+      /* Whatever stops this run, the floor goes to the target next; once
+       * the person has answered, back to the agent that handed over. */
+      self->handoff_target = to_person ? agent : handoff_agent;
+      if (to_person)
+        self->person_handoff = agent;
+    }
+
   if (!_da_group_chat_is_current (self, ref->run_id) || check_stop (self, fresh))
     goto out;
 
+  if (to_person)
+    {
+      g_autofree char *reason = g_strdup_printf ("handoff: %s handed over to %s",
+                                                 da_agent_get_name (agent), handoff);
+
+      _da_group_chat_finish (self, NULL, reason);
+      goto out;
+    }
+
   if (handoff != NULL)
     {
-      self->handoff_target = _da_group_chat_find (self, handoff);
-      if (self->handoff_target == NULL)
+      if (handoff_agent == NULL)
         {
           g_autofree char *reason = NULL;
           GError *handoff_error = g_error_new (DA_CHAT_ERROR, DA_CHAT_ERROR_INVALID_HANDOFF,
@@ -548,7 +642,7 @@ _da_group_chat_speak (DaGroupChat *self,
   da_agent_generate_reply_async (speaker,
                                  da_agent_get_history (speaker, DA_AGENT (self->manager)),
                                  DA_AGENT (self->manager),
-                                 g_task_get_cancellable (self->task),
+                                 self->run_cancellable,
                                  reply_cb,
                                  run_ref_new (self));
 }
@@ -598,7 +692,7 @@ da_group_chat_dispose (GObject *object)
   g_clear_object (&self->selector_provider);
   g_clear_object (&self->initiator);
   g_clear_object (&self->streaming);
-  self->last_speaker = self->next_speaker = self->handoff_target = NULL;
+  self->last_speaker = self->next_speaker = self->handoff_target = self->person_handoff = NULL;
   g_queue_clear (&self->graph_ready);
   g_clear_pointer (&self->participants, g_ptr_array_unref);
   g_clear_object (&self->manager);
@@ -1085,8 +1179,15 @@ da_group_chat_set_termination (DaGroupChat   *self,
   g_return_if_fail (DA_IS_GROUP_CHAT (self));
   g_return_if_fail (termination == NULL || DA_IS_TERMINATION (termination));
 
-  if (g_set_object (&self->termination, termination))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TERMINATION]);
+  if (!g_set_object (&self->termination, termination))
+    return;
+  if (self->task != NULL)
+    {
+      if (termination != NULL)
+        da_termination_start_clock (termination);
+      arm_timeout (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TERMINATION]);
 }
 
 /**
@@ -1364,11 +1465,21 @@ da_group_chat_run_async (DaGroupChat         *self,
   self->n_rounds = 0;
   self->stop_requested = FALSE;
   self->context = g_main_context_ref_thread_default ();
+  self->run_cancellable = g_cancellable_new ();
+  self->person_handoff = NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ROUNDS]);
 
   if (cancellable != NULL)
     self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), self, NULL);
+  if (!_da_group_chat_is_current (self, run_id))
+    return;
+
+  if (self->termination != NULL)
+    {
+      da_termination_start_clock (self->termination);
+      arm_timeout (self);
+    }
 
   if (task_text == NULL)
     {
@@ -1382,7 +1493,6 @@ da_group_chat_run_async (DaGroupChat         *self,
   sender = self->initiator;
   opening = da_message_new (DA_ROLE_USER, sender ? da_agent_get_name (sender) : "user", task_text);
   self->next_speaker = NULL;
-  self->handoff_target = NULL;
 
   post_message (self, sender, opening);
   if (!_da_group_chat_is_current (self, run_id))
@@ -1390,7 +1500,10 @@ da_group_chat_run_async (DaGroupChat         *self,
   _da_group_chat_deliver (self, sender, opening);
   count_round (self);
 
-  if (sender != NULL && g_ptr_array_find (self->participants, sender, NULL))
+  /* In a swarm the floor stays with the agents: a user proxy posting
+   * the task (or the person's answer) does not take it. */
+  if (sender != NULL && g_ptr_array_find (self->participants, sender, NULL) &&
+      self->selection != DA_SPEAKER_SELECTION_SWARM)
     {
       self->last_speaker = sender;
       if (self->selection == DA_SPEAKER_SELECTION_GRAPH)
@@ -1492,6 +1605,20 @@ da_group_chat_get_last_speaker (DaGroupChat *self)
 {
   g_return_val_if_fail (DA_IS_GROUP_CHAT (self), NULL);
   return self->last_speaker;
+}
+
+/**
+ * da_group_chat_get_person_handoff:
+ *
+ * Returns: (transfer none) (nullable): the swarm agent whose handoff to
+ *   the person (%DA_HANDOFF_PERSON) ended the last run: the person's
+ *   answer, as the next run's task, goes to it
+ */
+DaAgent *
+da_group_chat_get_person_handoff (DaGroupChat *self)
+{
+  g_return_val_if_fail (DA_IS_GROUP_CHAT (self), NULL);
+  return self->task == NULL ? self->person_handoff : NULL;
 }
 
 /**

@@ -165,6 +165,7 @@ GPtrArray          *da_group_chat_get_messages              (DaGroupChat        
 guint               da_group_chat_get_n_rounds              (DaGroupChat               *self);
 DaAgent            *da_group_chat_get_last_speaker          (DaGroupChat               *self);
 DaAgent            *da_group_chat_get_next_speaker          (DaGroupChat               *self);
+DaAgent            *da_group_chat_get_person_handoff        (DaGroupChat               *self);
 
 JsonNode           *da_group_chat_save_state                (DaGroupChat               *self);
 gboolean            da_group_chat_load_state                (DaGroupChat               *self,

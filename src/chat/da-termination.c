@@ -29,8 +29,13 @@
  * "source_match: alice spoke"; an "all" joins its children's reasons with
  * "; "; an "any" gives the reason of the child that fired.
  *
- * A timeout counts from the first check after a reset and is only
- * looked at when a message or usage arrives, as in AutoGen.
+ * A timeout counts running time: its clock runs from
+ * da_termination_start_clock() (or, without one, the first check after a
+ * reset) to da_termination_pause_clock(), and goes on at the next start.
+ * A team starts the clock when a run starts, pauses it when the run
+ * stops, and arms a main-loop timeout for da_termination_get_time_left()
+ * so that the condition fires on its own, not only when a message or
+ * usage arrives.
  */
 struct _DaTermination
 {
@@ -636,6 +641,99 @@ da_termination_reset (DaTermination *self)
 
   for (guint i = 0; self->children != NULL && i < self->children->len; i++)
     da_termination_reset (g_ptr_array_index (self->children, i));
+}
+
+static void
+set_clock (DaTermination *self,
+           gboolean       running,
+           gint64         now)
+{
+  if (self->terminated)
+    return;
+
+  if (self->kind == DA_TERMINATION_TIMEOUT)
+    {
+      if (running && self->start_us == 0)
+        self->start_us = now;
+      else if (!running && self->start_us != 0)
+        {
+          self->elapsed_before_us += now - self->start_us;
+          self->start_us = 0;
+        }
+    }
+
+  for (guint i = 0; self->children != NULL && i < self->children->len; i++)
+    set_clock (g_ptr_array_index (self->children, i), running, now);
+}
+
+/**
+ * da_termination_start_clock:
+ *
+ * Starts (or goes on with) the clocks of the timeout conditions in the
+ * tree that have not fired; a team calls it when a run starts.
+ */
+void
+da_termination_start_clock (DaTermination *self)
+{
+  g_return_if_fail (DA_IS_TERMINATION (self));
+  set_clock (self, TRUE, g_get_monotonic_time ());
+}
+
+/**
+ * da_termination_pause_clock:
+ *
+ * Stops the clocks of the timeout conditions, keeping the time spent; a
+ * team calls it when a run stops, so that the time between runs does
+ * not count.
+ */
+void
+da_termination_pause_clock (DaTermination *self)
+{
+  g_return_if_fail (DA_IS_TERMINATION (self));
+  set_clock (self, FALSE, g_get_monotonic_time ());
+}
+
+static gint64
+time_left (DaTermination *self,
+           gint64         now)
+{
+  gint64 left = -1;
+
+  if (self->terminated)
+    return -1;
+
+  if (self->kind == DA_TERMINATION_TIMEOUT)
+    {
+      gint64 spent = self->elapsed_before_us;
+
+      if (self->start_us == 0)
+        return -1;
+      spent += now - self->start_us;
+      return MAX (0, (gint64)(self->timeout_seconds * G_USEC_PER_SEC) - spent);
+    }
+
+  for (guint i = 0; self->children != NULL && i < self->children->len; i++)
+    {
+      gint64 child = time_left (g_ptr_array_index (self->children, i), now);
+
+      if (child >= 0 && (left < 0 || child < left))
+        left = child;
+    }
+  return left;
+}
+
+/**
+ * da_termination_get_time_left:
+ *
+ * Returns: the microseconds until the first running timeout condition
+ *   of the tree that has not fired reaches its limit (0 when one already
+ *   has and awaits a check), or -1 when no clock is running
+ */
+gint64
+da_termination_get_time_left (DaTermination *self)
+{
+  g_return_val_if_fail (DA_IS_TERMINATION (self), -1);
+  return time_left (self, g_get_monotonic_time ());
 }
 
 static void

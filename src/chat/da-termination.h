@@ -14,7 +14,7 @@ G_BEGIN_DECLS
  * @DA_TERMINATION_TEXT_MENTION: stops when a message contains a text,
  *   optionally only from some senders
  * @DA_TERMINATION_TOKEN_USAGE: stops once the tokens used reach a limit
- * @DA_TERMINATION_TIMEOUT: stops at the first message after a duration
+ * @DA_TERMINATION_TIMEOUT: stops once a duration of running time has passed
  * @DA_TERMINATION_HANDOFF: stops when an agent hands over to a target
  * @DA_TERMINATION_EXTERNAL: stops at the first check after
  *   da_termination_external_set()
@@ -36,6 +36,9 @@ typedef enum
 } DaTerminationKind;
 
 #define DA_HANDOFF_TOOL_PREFIX "transfer_to_"
+/* The person, as a swarm handoff target (AutoGen's spelling), unless a
+ * participant is so named */
+#define DA_HANDOFF_PERSON "user"
 
 #define DA_TYPE_TERMINATION (da_termination_get_type ())
 
@@ -71,6 +74,9 @@ void               da_termination_external_set      (DaTermination       *self);
 gboolean           da_termination_get_terminated    (DaTermination       *self);
 const char        *da_termination_get_reason        (DaTermination       *self);
 void               da_termination_reset             (DaTermination       *self);
+void               da_termination_start_clock       (DaTermination       *self);
+void               da_termination_pause_clock       (DaTermination       *self);
+gint64             da_termination_get_time_left     (DaTermination       *self);
 JsonNode          *da_termination_to_json           (DaTermination       *self);
 JsonNode          *da_termination_save_state        (DaTermination       *self);
 gboolean           da_termination_load_state        (DaTermination       *self,

@@ -294,6 +294,46 @@ chat_done_cb (GObject      *object,
   g_main_loop_quit (ctx->loop);
 }
 
+/* Swarm: an agent handed over to the person. Their answer, read at the
+ * terminal, is the next run's task; nothing (or end of input) stops. */
+typedef struct
+{
+  GMainLoop *loop;
+  char      *line;
+  gboolean   done;
+} AnswerRead;
+
+static void
+answer_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AnswerRead *read = user_data;
+  gsize len;
+
+  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, &len, NULL);
+  read->done = TRUE;
+  g_main_loop_quit (read->loop);
+}
+
+static char *
+ask_person_answer (RunContext *ctx,
+                   DaAgent    *agent)
+{
+  AnswerRead read = { ctx->loop, NULL, FALSE };
+
+  fprintf (stderr, "\n%s handed the conversation to you. Your answer (empty to stop): ",
+           da_agent_get_name (agent));
+  fflush (stderr);
+  g_data_input_stream_read_line_async (ctx->stdin_lines, G_PRIORITY_DEFAULT, ctx->cancellable,
+                                       answer_read_cb, &read);
+  while (!read.done)
+    g_main_loop_run (ctx->loop);
+  if (read.line != NULL)
+    g_strchomp (read.line);
+  return read.line;
+}
+
 static char *
 conversation_title (const char *task)
 {
@@ -526,6 +566,21 @@ da_cli_run_main (int   argc,
     da_chat_run_async (DA_CHAT (chat), task, cancellable, chat_done_cb, &ctx);
   if (!ctx.done)
     g_main_loop_run (loop);
+
+  /* At a terminal the conversation goes on as in AutoGen's console: the
+   * person answers the agent that handed over to them. */
+  while (interactive && DA_IS_GROUP_CHAT (chat) && !ctx.cancelled && !ctx.failed &&
+         da_group_chat_get_person_handoff (DA_GROUP_CHAT (chat)) != NULL)
+    {
+      g_autofree char *answer = ask_person_answer (&ctx, da_group_chat_get_person_handoff (DA_GROUP_CHAT (chat)));
+
+      if (answer == NULL || *g_strstrip (answer) == '\0')
+        break;
+      ctx.done = FALSE;
+      da_group_chat_run_async (DA_GROUP_CHAT (chat), answer, cancellable, chat_done_cb, &ctx);
+      if (!ctx.done)
+        g_main_loop_run (loop);
+    }
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);

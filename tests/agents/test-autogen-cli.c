@@ -255,6 +255,67 @@ test_run_autogen_file (void)
   g_subprocess_force_exit (server);
 }
 
+static char *
+model_client (guint       port,
+              const char *model)
+{
+  return g_strdup_printf ("{\"provider\": \"autogen_ext.models.openai.OpenAIChatCompletionClient\","
+                          " \"component_type\": \"model\", \"config\": {\"model\": \"%s\","
+                          " \"base_url\": \"http://127.0.0.1:%u/v1\"}}", model, port);
+}
+
+/* An AutoGen Swarm, run as it is: its handoffs (to an agent, and to the
+ * person, "user") are followed and HandoffTermination(target="user")
+ * stops the team. */
+static void
+test_run_autogen_swarm (void)
+{
+  guint port = 0;
+  g_autoptr(GSubprocess) server = start_server (NULL, &port);
+  g_autofree char *triage_client = model_client (port, "handoff:billing");
+  g_autofree char *billing_client = model_client (port, "handoff:user");
+  g_autofree char *text = g_strdup_printf (
+    "{\"provider\": \"autogen_agentchat.teams.Swarm\", \"component_type\": \"team\","
+    " \"label\": \"Desk\", \"config\": {\"participants\": ["
+    "  {\"provider\": \"autogen_agentchat.agents.AssistantAgent\", \"component_type\": \"agent\","
+    "   \"config\": {\"name\": \"triage\", \"model_client\": %s,"
+    "     \"handoffs\": [\"billing\", {\"target\": \"user\", \"name\": \"transfer_to_user\"}]}},"
+    "  {\"provider\": \"autogen_agentchat.agents.AssistantAgent\", \"component_type\": \"agent\","
+    "   \"config\": {\"name\": \"billing\", \"model_client\": %s,"
+    "     \"handoffs\": [{\"target\": \"triage\"}, \"user\"]}}],"
+    " \"termination_condition\": {\"provider\": \"autogen_agentchat.base.OrTerminationCondition\","
+    "   \"component_type\": \"termination\", \"config\": {\"conditions\": ["
+    "     {\"provider\": \"autogen_agentchat.conditions.HandoffTermination\","
+    "      \"component_type\": \"termination\", \"config\": {\"target\": \"user\"}},"
+    "     {\"provider\": \"autogen_agentchat.conditions.MaxMessageTermination\","
+    "      \"component_type\": \"termination\", \"config\": {\"max_messages\": 20}}]}},"
+    " \"max_turns\": 10}}", triage_client, billing_client);
+  g_autofree char *autogen = g_build_filename (tmpdir, "swarm.json", NULL);
+  g_autofree char *db = g_build_filename (tmpdir, "history-3.sqlite3", NULL);
+  const char *args[] = { "run", autogen, "--task", "My invoice is wrong.", "--json", "--no-prompt",
+                         "--db", db, NULL };
+  const char *agents[] = { "user", "triage", "triage", "billing", "billing" };
+  g_autoptr(Run) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (autogen, text, -1, &error);
+  g_assert_no_error (error);
+  run = run_cli (args, NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  /* Nothing was left out. */
+  g_assert_null (strstr (run->err, "warning"));
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    g_assert_cmpstr (member (find_event (run, "message", i), "agent"), ==, agents[i]);
+  g_assert_null (find_event (run, "message", G_N_ELEMENTS (agents)));
+  g_assert_cmpstr (member (find_event (run, "tool_call", 0), "tool"), ==, "transfer_to_billing");
+  g_assert_cmpstr (member (find_event (run, "tool_call", 1), "tool"), ==, "transfer_to_user");
+  g_assert_cmpstr (member (find_event (run, "stop", 0), "reason"), ==,
+                   "handoff: billing handed over to user");
+
+  g_subprocess_force_exit (server);
+}
+
 static void
 test_import_warnings_and_errors (void)
 {
@@ -290,6 +351,7 @@ main (int   argc,
 
   g_test_add_func ("/autogen/cli/import-then-run", test_import_then_run);
   g_test_add_func ("/autogen/cli/run-autogen-file", test_run_autogen_file);
+  g_test_add_func ("/autogen/cli/run-autogen-swarm", test_run_autogen_swarm);
   g_test_add_func ("/autogen/cli/import-warnings-and-errors", test_import_warnings_and_errors);
 
   ret = g_test_run ();

@@ -205,6 +205,54 @@ test_python_tool_warning (void)
   g_assert_cmpstr (json_array_get_string_element (tools, 0), ==, "read_file");
 }
 
+/* Handoffs a swarm cannot follow are reported by name and path; those to
+ * agents of the team and to the person stay. */
+static void
+test_handoff_targets (void)
+{
+  static const char data[] =
+    "{\"provider\": \"autogen_agentchat.teams.Swarm\", \"component_type\": \"team\", \"config\": {"
+    " \"participants\": ["
+    "  {\"provider\": \"autogen_agentchat.agents.AssistantAgent\", \"component_type\": \"agent\","
+    "   \"config\": {\"name\": \"alice\", \"handoffs\": [\"bob\", \"manager\", \"alice\", \"user\", \"User\"]}},"
+    "  {\"provider\": \"autogen_agentchat.agents.AssistantAgent\", \"component_type\": \"agent\","
+    "   \"config\": {\"name\": \"bob\", \"handoffs\": [{\"target\": \"user\"}]}}],"
+    " \"termination_condition\": {\"provider\": \"autogen_agentchat.conditions.HandoffTermination\","
+    "   \"component_type\": \"termination\", \"config\": {\"target\": \"user\"}}}}";
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = _da_autogen_import (data, sizeof data - 1, warnings, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *team_text = NULL;
+  g_autoptr(DaTeamConfig) config = NULL;
+
+  g_assert_no_error (error);
+  text = json_to_string (json_object_get_member (json_node_get_object (node), "agents"), FALSE);
+  g_assert_nonnull (strstr (text, "\"name\":\"alice\",\"kind\":\"assistant\",\"handoffs\":[\"bob\",\"user\"]"));
+  g_assert_nonnull (strstr (text, "\"handoffs\":[\"user\"]"));
+  team_text = json_to_string (json_object_get_member (json_node_get_object (node), "team"), FALSE);
+  g_assert_cmpstr (team_text, ==, "{\"kind\":\"swarm\",\"termination\":{\"handoff\":\"user\"}}");
+
+  /* Two more say that the agents have no model. */
+  g_assert_cmpuint (warnings->len, ==, 5);
+  g_assert_cmpstr (g_ptr_array_index (warnings, 2), ==,
+                   "$.config.participants[0].config.handoffs[1]: handoff to 'manager' left out: "
+                   "not an agent of this team nor the person (\"user\")");
+  g_assert_cmpstr (g_ptr_array_index (warnings, 3), ==,
+                   "$.config.participants[0].config.handoffs[2]: handoff to 'alice' left out: "
+                   "an agent cannot hand over to itself");
+  g_assert_cmpstr (g_ptr_array_index (warnings, 4), ==,
+                   "$.config.participants[0].config.handoffs[4]: handoff to 'User' left out: "
+                   "not an agent of this team nor the person (\"user\")");
+
+  /* The result is a valid team file. */
+  g_free (text);
+  text = json_to_string (node, FALSE);
+  config = da_team_config_new_from_data (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (da_team_config_get_agent (config, "bob")->handoffs[0], ==, "user");
+}
+
 static void
 test_load_file (void)
 {
@@ -271,12 +319,14 @@ test_load_async (void)
   g_assert_cmpint (config->max_round, ==, 12);
   g_assert_cmpint (da_team_config_get_agent (config, "billing")->context_max_tokens, ==, 6000);
   warnings = da_team_config_get_warnings (config);
-  g_assert_cmpuint (g_strv_length ((char **)warnings), ==, 2);
-  /* Handoffs to agents of the team are kept; one to the person, who is
-   * not an agent here, is reported. */
+  g_assert_cmpuint (g_strv_length ((char **)warnings), ==, 1);
+  /* Handoffs to agents of the team and to the person ("user") are kept;
+   * HandoffTermination(target="user") is the team's handoff condition. */
   g_assert_cmpstr (da_team_config_get_agent (config, "triage")->handoffs[0], ==, "billing");
+  g_assert_cmpstr (da_team_config_get_agent (config, "triage")->handoffs[1], ==, "user");
+  g_assert_null (da_team_config_get_agent (config, "triage")->handoffs[2]);
   g_assert_cmpstr (da_team_config_get_agent (config, "billing")->handoffs[0], ==, "triage");
-  g_assert_true (g_str_has_prefix (warnings[0], "$.config.participants[0].config.handoffs[1]: handoff to 'user' left out"));
+  g_assert_true (g_str_has_prefix (warnings[0], "$.config.termination_condition.config.conditions[1]"));
 }
 
 static void
@@ -331,6 +381,7 @@ main (int   argc,
   g_test_add_func ("/autogen/invalid", test_invalid);
   g_test_add_func ("/autogen/api-key-never-copied", test_api_key_never_copied);
   g_test_add_func ("/autogen/python-tool-warning", test_python_tool_warning);
+  g_test_add_func ("/autogen/handoff-targets", test_handoff_targets);
   g_test_add_func ("/autogen/load-file", test_load_file);
   g_test_add_func ("/autogen/load-async", test_load_async);
   g_test_add_func ("/autogen/detect", test_detect);

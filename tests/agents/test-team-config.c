@@ -5,6 +5,7 @@
 
 #include "da-test-agents.h"
 #include "da-team-config-private.h"
+#include "da-group-chat.h"
 #include "da-termination.h"
 
 static char *
@@ -313,6 +314,10 @@ static const Expected expected_errors[] = {
     "$.agents[0].handoffs[0]: unknown agent \"c\"" },
   { "invalid-handoffs-self.json",
     "$.agents[0].handoffs: an agent cannot hand over to itself" },
+  { "invalid-handoffs-person-case.json",
+    "$.agents[0].handoffs[0]: unknown agent \"User\"" },
+  { "invalid-handoffs-empty.json",
+    "$.agents[0].handoffs: must name at least one agent or \"user\"" },
   { "invalid-selector-on-round-robin.json",
     "$.team.selector: only a selector team has a \"selector\"" },
   { "invalid-selector-provider.json",
@@ -420,6 +425,31 @@ test_team_handoffs (void)
   g_assert_cmpstr (json_object_get_string_member (
                      json_object_get_object_member (json_array_get_object_element (tools, 1), "function"),
                      "name"), ==, "transfer_to_user");
+}
+
+/* "user" in handoffs is the person when no agent has that name. */
+static void
+test_team_handoffs_person (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "agents", "valid-swarm-person.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaTeamConfig) config = da_team_config_new_from_file (path, &error);
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(DaGroupChat) chat = NULL;
+  const char * const *handoffs;
+
+  g_assert_no_error (error);
+  g_assert_null (da_team_config_get_agent (config, "user"));
+  g_assert_cmpstr (da_team_config_get_agent (config, "triage")->handoffs[1], ==, "user");
+  agents = da_team_config_create_agents (config, NULL, NULL, &error);
+  g_assert_no_error (error);
+  handoffs = da_conversable_agent_get_handoffs (g_ptr_array_index (agents, 1));
+  g_assert_cmpstr (handoffs[0], ==, "triage");
+  g_assert_cmpstr (handoffs[1], ==, "user");
+  chat = da_group_chat_new_from_config (config, agents, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (da_group_chat_get_selection (chat), ==, DA_SPEAKER_SELECTION_SWARM);
+  g_assert_null (da_group_chat_find_participant (chat, "user"));
 }
 
 static void
@@ -692,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/team-config/minimal", test_team_minimal);
   g_test_add_func ("/team-config/selector", test_team_selector);
   g_test_add_func ("/team-config/handoffs", test_team_handoffs);
+  g_test_add_func ("/team-config/handoffs-person", test_team_handoffs_person);
   g_test_add_func ("/team-config/invalid", test_team_invalid);
   g_test_add_func ("/team-config/buffer-edges", test_team_buffer_edges);
   g_test_add_func ("/team-config/from-file", test_team_from_file);

@@ -330,6 +330,140 @@ test_loopback_team (DaApplication *app,
   g_subprocess_wait (server, NULL, NULL);
 }
 
+static GSubprocess *
+start_server (char **port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  GSubprocess *server;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error, g_getenv ("DA_OPENAI_TEST_SERVER"), NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  *port = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_strstrip (*port);
+  return server;
+}
+
+static guint
+find_content (GListModel *model,
+              const char *content)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DaMessage) message = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (da_message_get_content (message), content) == 0)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+/* A swarm on the loopback server hands over to billing, which hands over
+ * to the person: the banner says so, and the person's answer, written
+ * as the next task, goes back to billing. */
+static void
+test_swarm_handoff_to_person (DaApplication *app,
+                              GtkWindow     *main_window)
+{
+  g_autofree char *port = NULL;
+  g_autoptr(GSubprocess) server = start_server (&port);
+  g_autofree char *json = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(DaStore) store = open_store (&dir);
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autofree char *after_answer = NULL;
+  DaGroupChatWindow *window;
+  GListModel *messages;
+  guint answer;
+
+  json = g_strdup_printf ("{ \"name\": \"desk\", \"agents\": ["
+                          "  { \"name\": \"triage\", \"kind\": \"assistant\", \"handoffs\": [\"billing\"],"
+                          "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"http://127.0.0.1:%s/v1\","
+                          "                    \"model\": \"handoff:billing\" } },"
+                          "  { \"name\": \"billing\", \"kind\": \"assistant\", \"handoffs\": [\"triage\", \"user\"],"
+                          "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"http://127.0.0.1:%s/v1\","
+                          "                    \"model\": \"handoff:user\" } } ],"
+                          "  \"team\": { \"kind\": \"swarm\", \"max_round\": 10 } }", port, port);
+  config = team_from_json (json);
+
+  window = da_group_chat_window_new (GTK_APPLICATION (app), config, store);
+  gtk_window_present (GTK_WINDOW (window));
+  da_group_chat_window_run (window, "My bill is wrong.");
+  g_assert_true (da_test_wait_for (stopped, window, 20000));
+  g_assert_cmpstr (da_group_chat_window_get_banner_text (window), ==,
+                   "billing handed the conversation to you. Write your answer; it goes back to billing.");
+  da_test_wait_drawn (GTK_WIDGET (window));
+  g_free (da_test_screenshot (GTK_WIDGET (window), "group-chat-swarm-handoff"));
+
+  da_group_chat_window_run (window, "Invoice 42.");
+  g_assert_true (da_test_wait_for (stopped, window, 20000));
+  messages = window_messages (window);
+  answer = find_content (messages, "Invoice 42.");
+  g_assert_cmpuint (answer, <, g_list_model_get_n_items (messages) - 1);
+  after_answer = sender_at (messages, answer + 1);
+  g_assert_cmpstr (after_answer, ==, "billing");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
+/* A selector team whose "selector" names its own model on the loopback
+ * server, with participants that have no model at all: the window asks
+ * that selector, which picks bob. */
+static void
+test_selector_provider (DaApplication *app,
+                        GtkWindow     *main_window)
+{
+  g_autofree char *port = NULL;
+  g_autoptr(GSubprocess) server = start_server (&port);
+  g_autofree char *json = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(DaStore) store = open_store (&dir);
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autofree char *speaker = NULL;
+  DaGroupChatWindow *window;
+  GListModel *messages;
+
+  json = g_strdup_printf ("{ \"name\": \"picked\", \"agents\": ["
+                          "  { \"name\": \"alice\", \"kind\": \"conversable\", \"default_auto_reply\": \"Alice here.\" },"
+                          "  { \"name\": \"bob\", \"kind\": \"conversable\", \"default_auto_reply\": \"Bob here.\" } ],"
+                          "  \"team\": { \"kind\": \"selector\", \"max_round\": 2, \"allow_repeat_speaker\": false,"
+                          "    \"selector\": { \"provider\": { \"kind\": \"openai\","
+                          "      \"base_url\": \"http://127.0.0.1:%s/v1\", \"model\": \"selector:BOB\" } } } }", port);
+  config = team_from_json (json);
+
+  window = da_group_chat_window_new (GTK_APPLICATION (app), config, store);
+  gtk_window_present (GTK_WINDOW (window));
+  da_group_chat_window_run (window, "Who is there?");
+  g_assert_true (da_test_wait_for (stopped, window, 20000));
+  messages = window_messages (window);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2);
+  speaker = sender_at (messages, 1);
+  g_assert_cmpstr (speaker, ==, "bob");
+  g_assert_cmpstr (da_group_chat_window_get_banner_text (window), ==,
+                   "The team reached its limit of 2 messages.");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
+static void
+test_describe_stop_reason (void)
+{
+  g_autofree char *timeout = da_group_chat_describe_stop_reason ("timeout: 30 s elapsed", 10);
+  g_autofree char *person = da_group_chat_describe_stop_reason ("handoff: alice handed over to user", 10);
+  g_autofree char *agent = da_group_chat_describe_stop_reason ("handoff: alice handed over to bob", 10);
+
+  g_assert_cmpstr (timeout, ==, "The team ran out of time (30 s elapsed). Resume continues where it stopped.");
+  g_assert_cmpstr (person, ==, "alice handed the conversation to you. Write your answer; it goes back to alice.");
+  g_assert_cmpstr (agent, ==, "Stopped: handoff: alice handed over to bob");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +474,9 @@ main (int   argc,
   da_test_add_app_func ("/app/group-chat/manual-stop-resume", test_manual_stop_resume);
   da_test_add_app_func ("/app/group-chat/human-input", test_human_input);
   da_test_add_app_func ("/app/group-chat/loopback", test_loopback_team);
+  da_test_add_app_func ("/app/group-chat/swarm-handoff-to-person", test_swarm_handoff_to_person);
+  da_test_add_app_func ("/app/group-chat/selector-provider", test_selector_provider);
+  g_test_add_func ("/app/group-chat/describe-stop-reason", test_describe_stop_reason);
 
   return g_test_run ();
 }

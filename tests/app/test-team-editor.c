@@ -144,6 +144,271 @@ test_build_run_export_import (DaApplication *app,
   g_rmdir (dir);
 }
 
+static GtkWidget *
+find_titled (GtkWidget  *root,
+             GType       type,
+             const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+      const char *child_title = NULL;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        {
+          if (ADW_IS_PREFERENCES_ROW (child))
+            child_title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child));
+          else if (ADW_IS_PREFERENCES_GROUP (child))
+            child_title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (child));
+          if (title == NULL || g_strcmp0 (child_title, title) == 0)
+            return child;
+        }
+      if ((found = find_titled (child, type, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_in_row (GtkWidget *editor,
+             const char *title,
+             GType      type)
+{
+  GtkWidget *row = find_titled (editor, ADW_TYPE_ACTION_ROW, title);
+  GtkWidget *widget;
+
+  g_assert_nonnull (row);
+  widget = find_titled (row, type, NULL);
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static gboolean
+shown (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (!gtk_widget_get_visible (widget))
+      return FALSE;
+  return TRUE;
+}
+
+/* The options of a selector team: the repeat switch (shown where it
+ * means something), the selector's attempts and prompt; what the editor
+ * writes carries them, and an imported selector keeps its provider. */
+static void
+test_selector_options (DaApplication *app,
+                       GtkWindow     *main_window)
+{
+  DaTeamEditor *editor = da_team_editor_new (GTK_APPLICATION (app), NULL);
+  GtkWidget *root = GTK_WIDGET (editor);
+  GtkWidget *kind = find_titled (root, ADW_TYPE_COMBO_ROW, "Who Speaks Next");
+  GtkWidget *repeat_row = find_titled (root, ADW_TYPE_ACTION_ROW, "Same Speaker Twice in a Row");
+  GtkWidget *selector_group = find_titled (root, ADW_TYPE_PREFERENCES_GROUP, "Speaker Selector");
+  GtkWidget *repeat = find_in_row (root, "Same Speaker Twice in a Row", GTK_TYPE_SWITCH);
+  GtkWidget *attempts = find_in_row (root, "Attempts", GTK_TYPE_SPIN_BUTTON);
+  GtkWidget *prompt = find_titled (selector_group, GTK_TYPE_TEXT_VIEW, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autoptr(DaTeamConfig) round_robin = NULL;
+  g_autoptr(DaTeamConfig) imported = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *autogen_path = g_test_build_filename (G_TEST_DIST, "..", "data", "autogen", "selector.json", NULL);
+  g_autofree char *autogen = NULL;
+
+  g_assert_nonnull (kind);
+  g_assert_nonnull (prompt);
+  gtk_window_present (GTK_WINDOW (editor));
+  set_row (root, "Name", "picked");
+  add_participant (root, "ann", "Ann here.");
+  add_participant (root, "ben", "Ben here.");
+
+  /* Round robin: neither the switch nor the selector is offered. */
+  g_assert_false (shown (repeat_row));
+  g_assert_false (shown (selector_group));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), DA_TEAM_KIND_SELECTOR);
+  g_assert_true (shown (repeat_row));
+  g_assert_true (shown (selector_group));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (repeat)));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (attempts)), ==, 3);
+
+  gtk_switch_set_active (GTK_SWITCH (repeat), FALSE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (attempts), 5);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (prompt)),
+                            "Who of {participants} goes next?\n{history}", -1);
+  da_test_wait_drawn (root);
+  g_free (da_test_screenshot (root, "team-editor-selector"));
+
+  json = da_team_editor_to_json (editor);
+  config = da_team_config_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->team_kind, ==, DA_TEAM_KIND_SELECTOR);
+  g_assert_true (config->has_allow_repeat_speaker);
+  g_assert_false (config->allow_repeat_speaker);
+  g_assert_cmpint (config->selector_max_attempts, ==, 5);
+  g_assert_cmpstr (config->selector_prompt, ==, "Who of {participants} goes next?\n{history}");
+
+  /* Random teams use the switch too; round robin writes neither. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), DA_TEAM_KIND_RANDOM);
+  g_assert_true (shown (repeat_row));
+  g_assert_false (shown (selector_group));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), DA_TEAM_KIND_ROUND_ROBIN);
+  g_free (json);
+  json = da_team_editor_to_json (editor);
+  round_robin = da_team_config_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (round_robin->has_allow_repeat_speaker);
+  g_assert_null (round_robin->selector_prompt);
+
+  /* An imported selector team keeps its selector model, prompt and
+   * repeat setting through the editor. */
+  g_assert_true (g_file_get_contents (autogen_path, &autogen, NULL, &error));
+  g_assert_true (da_team_editor_import_autogen (editor, autogen, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (shown (selector_group));
+  again = da_team_editor_to_json (editor);
+  imported = da_team_config_new_from_data (again, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (imported->team_kind, ==, DA_TEAM_KIND_SELECTOR);
+  g_assert_nonnull (imported->selector_provider);
+  g_assert_cmpstr (imported->selector_provider->model, ==, "gpt-4o-mini");
+  g_assert_cmpstr (imported->selector_prompt, ==, "Pick the next speaker from {participants}.\n{roles}\n{history}");
+  g_assert_true (imported->allow_repeat_speaker);
+  g_assert_cmpint (imported->selector_max_attempts, ==, 0);
+
+  if (da_team_editor_get_import_report (editor) != NULL)
+    gtk_window_destroy (da_team_editor_get_import_report (editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+static gboolean
+report_has_row (GtkWidget  *report,
+                const char *title,
+                const char *subtitle)
+{
+  for (GtkWidget *row = find_titled (report, ADW_TYPE_ACTION_ROW, NULL); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) &&
+        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0 &&
+        g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), subtitle) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+count_rows (GtkWidget *report)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = find_titled (report, ADW_TYPE_ACTION_ROW, NULL); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    n += ADW_IS_ACTION_ROW (row);
+  return n;
+}
+
+static char *
+autogen_fixture (const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".json", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "autogen", file, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* Import an AutoGen team: the Import button offers it, the team lands in
+ * the editor, and what could not be mapped is listed by what and JSON
+ * path; a swarm's handoffs to the person survive; a broken export is
+ * refused with the path at fault and leaves the team as it was. */
+static void
+test_import_autogen (DaApplication *app,
+                     GtkWindow     *main_window)
+{
+  DaTeamEditor *editor = da_team_editor_new (GTK_APPLICATION (app), NULL);
+  GtkWidget *split = find_titled (GTK_WIDGET (editor), ADW_TYPE_SPLIT_BUTTON, NULL);
+  g_autofree char *tools = autogen_fixture ("function-tool");
+  g_autofree char *swarm = autogen_fixture ("swarm");
+  g_autofree char *broken = autogen_fixture ("invalid-unknown-team");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaTeamConfig) config = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GMenuModel *menu;
+  GtkWindow *report;
+  gboolean offered = FALSE;
+
+  /* The Import button's menu offers the AutoGen path. */
+  g_assert_nonnull (split);
+  menu = adw_split_button_get_menu_model (ADW_SPLIT_BUTTON (split));
+  g_assert_nonnull (menu);
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      GMenuModel *section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autofree char *action = NULL;
+
+          g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+          offered |= g_strcmp0 (action, "editor.import-autogen") == 0;
+        }
+      g_clear_object (&section);
+    }
+  g_assert_true (offered);
+
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (da_team_editor_import_autogen (editor, tools, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (da_team_editor_get_draft (editor)->name, ==, "Weather pair");
+  report = da_team_editor_get_import_report (editor);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (report));
+  g_assert_true (gtk_window_get_transient_for (report) == GTK_WINDOW (editor));
+  g_assert_cmpuint (count_rows (GTK_WIDGET (report)), ==, 8);
+  g_assert_true (report_has_row (GTK_WIDGET (report), "Python tool code cannot run here (tool 'get_weather')",
+                                 "$.config.participants[0].config.workbench[0].config.tools[0]"));
+  g_assert_true (report_has_row (GTK_WIDGET (report), "'memory' has no equivalent in a team file; left out",
+                                 "$.config.participants[0].config.memory"));
+  da_test_wait_drawn (GTK_WIDGET (report));
+  g_free (da_test_screenshot (GTK_WIDGET (report), "team-editor-autogen-report"));
+  gtk_window_destroy (report);
+  g_assert_null (da_team_editor_get_import_report (editor));
+
+  /* A swarm: handoffs to an agent and to the person ("user"). */
+  g_assert_true (da_team_editor_import_autogen (editor, swarm, -1, &error));
+  g_assert_no_error (error);
+  report = da_team_editor_get_import_report (editor);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (count_rows (GTK_WIDGET (report)), ==, 1);
+  g_assert_true (report_has_row (GTK_WIDGET (report),
+                                 "agent events are not counted here, only messages",
+                                 "$.config.termination_condition.config.conditions[1].config.include_agent_event"));
+  json = da_team_editor_to_json (editor);
+  config = da_team_config_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->team_kind, ==, DA_TEAM_KIND_SWARM);
+  g_assert_cmpstr (da_team_config_get_agent (config, "triage")->handoffs[0], ==, "billing");
+  g_assert_cmpstr (da_team_config_get_agent (config, "triage")->handoffs[1], ==, "user");
+
+  /* Broken: refused, the team unchanged. */
+  before = da_team_editor_to_json (editor);
+  g_assert_false (da_team_editor_import_autogen (editor, broken, -1, &error));
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error->message, "$.provider: "));
+  g_clear_error (&error);
+  after = da_team_editor_to_json (editor);
+  g_assert_cmpstr (after, ==, before);
+
+  if (da_team_editor_get_import_report (editor) != NULL)
+    gtk_window_destroy (da_team_editor_get_import_report (editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 static gboolean
 gallery_loaded (gpointer data)
 {
@@ -204,6 +469,8 @@ main (int   argc,
 
   da_test_add_app_func ("/app/team-editor/build-run-export-import", test_build_run_export_import);
   da_test_add_app_func ("/app/team-editor/gallery", test_gallery);
+  da_test_add_app_func ("/app/team-editor/selector-options", test_selector_options);
+  da_test_add_app_func ("/app/team-editor/import-autogen", test_import_autogen);
 
   return g_test_run ();
 }

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* End to end: the real denoagents-cli against the loopback OpenAI-compatible
  * server, with a real history file, for every fault the core issue lists. */
+#define _GNU_SOURCE /* posix_openpt, ptsname */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "da-store.h"
 
@@ -512,6 +516,156 @@ test_round_robin (void)
   g_assert_cmpuint (messages->len, ==, G_N_ELEMENTS (expected));
 }
 
+/* A swarm hands over along its handoffs: every handoff is a tool call
+ * answered in the thread, the next message is the target's, and the
+ * handoff to the person ("user") ends the run. */
+static void
+test_swarm (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1", server_port);
+  g_autofree char *text = g_strdup_printf (
+    "{ \"name\": \"relay\", \"agents\": [\n"
+    "  { \"name\": \"alice\", \"kind\": \"assistant\", \"handoffs\": [\"charlie\", \"bob\"],\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"%s\", \"model\": \"handoff:charlie\" } },\n"
+    "  { \"name\": \"bob\", \"kind\": \"assistant\", \"handoffs\": [\"user\"],\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"%s\", \"model\": \"handoff:user\" } },\n"
+    "  { \"name\": \"charlie\", \"kind\": \"assistant\", \"handoffs\": [\"bob\"],\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"%s\", \"model\": \"handoff:bob\" } } ],\n"
+    "  \"team\": { \"kind\": \"swarm\", \"max_round\": 20 } }\n", url, url, url);
+  g_autofree char *team = write_file ("swarm.json", text);
+  const char *args[] = { "run", team, "--task", "Pass it on", "--json", "--no-prompt", NULL };
+  g_autoptr(Run) run = run_cli (args, NULL);
+  /* Each speaker's message, then the tool message answering its handoff. */
+  const char *agents[] = { "user", "alice", "alice", "charlie", "charlie", "bob", "bob" };
+  const char *roles[] = { "user", "assistant", "tool", "assistant", "tool", "assistant", "tool" };
+  const char *tools[] = { "transfer_to_charlie", "transfer_to_bob", "transfer_to_user" };
+  const char *tool_agents[] = { "alice", "charlie", "bob" };
+  g_autoptr(GPtrArray) messages = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (count_events (run, "message"), ==, G_N_ELEMENTS (agents));
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    {
+      JsonObject *message = find_event (run, "message", i);
+
+      g_assert_cmpstr (json_object_get_string_member (message, "agent"), ==, agents[i]);
+      g_assert_cmpstr (json_object_get_string_member (message, "role"), ==, roles[i]);
+    }
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "message", 6), "content"), ==,
+                   "Transferred to user, adopting the role of user immediately.");
+  g_assert_cmpuint (count_events (run, "tool_call"), ==, G_N_ELEMENTS (tools));
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      JsonObject *call = find_event (run, "tool_call", i);
+
+      g_assert_cmpstr (json_object_get_string_member (call, "tool"), ==, tools[i]);
+      g_assert_cmpstr (json_object_get_string_member (call, "agent"), ==, tool_agents[i]);
+    }
+  g_assert_cmpuint (count_events (run, "stop"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "stop", 0), "reason"), ==,
+                   "handoff: bob handed over to user");
+  g_assert_null (find_event (run, "error", 0));
+
+  messages = stored_messages (run);
+  g_assert_cmpuint (messages->len, ==, G_N_ELEMENTS (agents));
+}
+
+/* Reads @stream into @seen until @text has appeared @n times. */
+static void
+read_until (GInputStream *stream,
+            GString      *seen,
+            const char   *text,
+            guint         n)
+{
+  for (;;)
+    {
+      guint found = 0;
+      char buffer[256];
+      gssize r;
+
+      for (const char *p = strstr (seen->str, text); p != NULL; p = strstr (p + 1, text))
+        found++;
+      if (found >= n)
+        return;
+      r = g_input_stream_read (stream, buffer, sizeof buffer, NULL, NULL);
+      if (r <= 0)
+        g_error ("the stream ended before \"%s\" appeared %u times: %s", text, n, seen->str);
+      g_string_append_len (seen, buffer, r);
+    }
+}
+
+/* At a terminal, a handoff to the person asks for their answer; it goes
+ * to the agent that handed over, in the same conversation, until the
+ * person answers nothing. */
+static void
+test_swarm_answer_at_terminal (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1", server_port);
+  g_autofree char *text = g_strdup_printf (
+    "{ \"name\": \"desk\", \"agents\": [\n"
+    "  { \"name\": \"triage\", \"kind\": \"assistant\", \"handoffs\": [\"billing\"],\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"%s\", \"model\": \"handoff:billing\" } },\n"
+    "  { \"name\": \"billing\", \"kind\": \"assistant\", \"handoffs\": [\"user\"],\n"
+    "    \"provider\": { \"kind\": \"openai\", \"base_url\": \"%s\", \"model\": \"handoff:user\" } } ],\n"
+    "  \"team\": { \"kind\": \"swarm\", \"max_round\": 20 } }\n", url, url);
+  g_autofree char *team = write_file ("swarm-terminal.json", text);
+  g_autofree char *db = g_build_filename (tmpdir, "history-terminal.sqlite3", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GString) err = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) run = g_new0 (Run, 1);
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *rest = NULL;
+  const char *prompt = "billing handed the conversation to you. Your answer (empty to stop): ";
+  int master, slave;
+  guint answer = G_MAXUINT;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (slave, >=, 0);
+  g_subprocess_launcher_take_stdin_fd (launcher, slave);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("DA_CLI_PATH"), "run", team,
+                                      "--task", "My bill is wrong.", "--json", "--db", db, NULL);
+  g_assert_no_error (error);
+
+  read_until (g_subprocess_get_stderr_pipe (proc), err, prompt, 1);
+  g_assert_cmpint (write (master, "Invoice 42.\n", 12), ==, 12);
+  read_until (g_subprocess_get_stderr_pipe (proc), err, prompt, 2);
+  g_assert_cmpint (write (master, "\n", 1), ==, 1);
+
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &rest, &error);
+  g_assert_no_error (error);
+  g_string_append (err, rest);
+  run->err = g_string_free (g_steal_pointer (&err), FALSE);
+  run->db = g_steal_pointer (&db);
+  run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  run->events = parse_events (run->out);
+  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", run->status, run->out, run->err);
+  close (master);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (count_events (run, "stop"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "stop", 0), "reason"), ==,
+                   "handoff: billing handed over to user");
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "stop", 1), "reason"), ==,
+                   "handoff: billing handed over to user");
+  for (guint i = 0; i < count_events (run, "message"); i++)
+    if (g_strcmp0 (json_object_get_string_member (find_event (run, "message", i), "content"), "Invoice 42.") == 0)
+      answer = i;
+  g_assert_cmpuint (answer, ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "message", answer), "agent"), ==, "user");
+  g_assert_cmpstr (json_object_get_string_member (find_event (run, "message", answer + 1), "agent"), ==, "billing");
+
+  /* One conversation holds both runs. */
+  messages = stored_messages (run);
+  g_assert_cmpuint (messages->len, ==, count_events (run, "message"));
+}
+
 static void
 test_selector (void)
 {
@@ -575,6 +729,8 @@ main (int   argc,
   g_test_add_func ("/cli/run/tool-calls", test_tool_calls);
   g_test_add_func ("/cli/run/round-robin", test_round_robin);
   g_test_add_func ("/cli/run/selector", test_selector);
+  g_test_add_func ("/cli/run/swarm", test_swarm);
+  g_test_add_func ("/cli/run/swarm-answer-at-terminal", test_swarm_answer_at_terminal);
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
       g_autofree char *name = g_strdup_printf ("/cli/run/fault/%s", faults[i].model);

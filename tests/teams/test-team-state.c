@@ -362,8 +362,96 @@ test_swarm_handoffs (void)
   /* The person answers; bob, who handed over, carries on. */
   g_string_truncate (selected, 0);
   g_assert_true (da_test_run_team (chat, "Yes, the 9:40 one.", NULL, &error));
-  g_assert_cmpstr (selected->str, ==, "bob:swarm;bob:swarm;charlie:handoff;");
+  g_assert_cmpstr (selected->str, ==, "bob:handoff;bob:swarm;charlie:handoff;");
   g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "text_mention: 'TERMINATE' from charlie");
+}
+
+/* A handoff to the person ("user", not a participant) ends the run
+ * without any termination condition; the person's answer goes to the
+ * agent that handed over, also after a save and load. */
+static void
+test_swarm_handoff_to_person (void)
+{
+  const char *alice[] = { "@transfer_to_user", "Friday it is.", "@transfer_to_bob", NULL };
+  const char *bob[] = { "Booked. TERMINATE", NULL };
+  const char *none[] = { NULL };
+  g_autoptr(DaGroupChat) chat = scripted_team (alice, bob, none);
+  g_autoptr(DaTermination) termination = da_termination_text_mention_new ("TERMINATE", NULL);
+  g_autoptr(GString) selected = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) state = NULL;
+  g_autofree char *senders = NULL;
+  g_autofree char *saved = NULL;
+  DaMessage *answer;
+
+  da_group_chat_set_selection (chat, DA_SPEAKER_SELECTION_SWARM);
+  da_group_chat_set_termination (chat, termination);
+  da_group_chat_set_max_round (chat, 20);
+  g_signal_connect (chat, "speaker-selected", G_CALLBACK (selected_cb), selected);
+
+  g_assert_true (da_test_run_team (chat, "Book a trip.", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "handoff: alice handed over to user");
+  g_assert_cmpstr (selected->str, ==, "alice:swarm;");
+  senders = da_test_senders (chat);
+  g_assert_cmpstr (senders, ==, "user,alice,alice");
+  g_assert_null (da_group_chat_get_next_speaker (chat));
+  g_assert_cmpstr (da_agent_get_name (da_group_chat_get_person_handoff (chat)), ==, "alice");
+
+  state = da_group_chat_save_state (chat);
+  saved = json_to_string (state, FALSE);
+  g_assert_nonnull (strstr (saved, "\"handoff_target\":\"alice\""));
+  da_group_chat_reset (chat);
+  g_assert_true (da_group_chat_load_state (chat, state, &error));
+  g_assert_no_error (error);
+
+  g_string_truncate (selected, 0);
+  g_assert_true (da_test_run_team (chat, "Friday, please.", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (selected->str, ==, "alice:handoff;alice:swarm;bob:handoff;");
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "text_mention: 'TERMINATE' from bob");
+  g_assert_null (da_group_chat_get_person_handoff (chat));
+  answer = g_ptr_array_index (da_group_chat_get_messages (chat), 3);
+  g_assert_cmpstr (da_message_get_sender (answer), ==, "user");
+  g_assert_cmpstr (da_message_get_content (answer), ==, "Friday, please.");
+}
+
+/* With a user proxy among the participants, it posts the task and the
+ * person's answer without taking the floor: the next agent opens the
+ * swarm, and the agent that handed over to the person carries on. */
+static void
+test_swarm_handoff_to_person_with_proxy (void)
+{
+  const char *alice[] = { "@transfer_to_user", "Thanks. TERMINATE", NULL };
+  const char *none[] = { NULL };
+  g_autoptr(DaUserProxyAgent) proxy = da_user_proxy_agent_new ("client");
+  g_autoptr(GPtrArray) agents =
+    da_test_agents (g_object_ref (DA_AGENT (proxy)),
+                    da_test_script_agent_new ("alice", alice),
+                    da_test_script_agent_new ("bob", none),
+                    NULL);
+  g_autoptr(DaGroupChat) chat = da_group_chat_new (agents);
+  g_autoptr(DaTermination) termination = da_termination_text_mention_new ("TERMINATE", NULL);
+  g_autoptr(GString) selected = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *senders = NULL;
+
+  da_group_chat_set_selection (chat, DA_SPEAKER_SELECTION_SWARM);
+  da_group_chat_set_initiator (chat, DA_AGENT (proxy));
+  da_group_chat_set_termination (chat, termination);
+  g_signal_connect (chat, "speaker-selected", G_CALLBACK (selected_cb), selected);
+
+  g_assert_true (da_test_run_team (chat, "Hello.", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (selected->str, ==, "alice:swarm;");
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "handoff: alice handed over to user");
+
+  g_assert_true (da_test_run_team (chat, "Friday.", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (selected->str, ==, "alice:swarm;alice:handoff;");
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "text_mention: 'TERMINATE' from alice");
+  senders = da_test_senders (chat);
+  g_assert_cmpstr (senders, ==, "client,alice,alice,client,alice");
 }
 
 static void
@@ -455,6 +543,8 @@ main (int   argc,
   g_test_add_func ("/teams/state/external-stop", test_external_stop);
   g_test_add_func ("/teams/swarm/handoffs", test_swarm_handoffs);
   g_test_add_func ("/teams/swarm/unknown-target", test_swarm_unknown_target);
+  g_test_add_func ("/teams/swarm/handoff-to-person", test_swarm_handoff_to_person);
+  g_test_add_func ("/teams/swarm/handoff-to-person-with-proxy", test_swarm_handoff_to_person_with_proxy);
   g_test_add_func ("/teams/graph/conditional", test_graph_conditional);
   g_test_add_func ("/teams/graph/state", test_graph_state);
 

@@ -263,6 +263,142 @@ test_cancel_streaming (void)
   g_assert_cmpstr (senders, ==, "alice,bob,alice,bob,alice");
 }
 
+typedef struct
+{
+  DaMessage *cut;
+  guint      n_deltas;
+} CutReply;
+
+static void
+count_delta_cb (DaMessage  *message,
+                const char *text,
+                CutReply   *cut)
+{
+  cut->n_deltas++;
+}
+
+static void
+completed_cb (DaGroupChat *chat,
+              DaAgent     *sender,
+              DaMessage   *message,
+              CutReply    *cut)
+{
+  if (da_message_get_state (message) == DA_MESSAGE_STATE_INCOMPLETE)
+    {
+      g_set_object (&cut->cut, message);
+      g_signal_connect (message, "delta", G_CALLBACK (count_delta_cb), cut);
+    }
+}
+
+static gboolean
+quit_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* A timeout fires on its own while a reply streams without end: the run
+ * stops with the condition's reason, the reply is cut off (no more
+ * deltas arrive) and the team resumes with the speaker that was cut off. */
+static void
+test_timeout_cuts_off_reply (void)
+{
+  g_autoptr(DaProvider) provider = loopback_provider ();
+  g_autoptr(GPtrArray) agents =
+    da_test_agents (assistant ("alice", provider, "echo"),
+                    assistant ("bob", provider, "endless"),
+                    NULL);
+  g_autoptr(DaGroupChat) chat = da_group_chat_new (agents);
+  g_autoptr(DaTermination) termination =
+    da_termination_any_new (da_termination_max_messages_new (50),
+                            da_termination_timeout_new (0.4),
+                            NULL);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GString) selected = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *senders = NULL;
+  DaAgent *bob = g_ptr_array_index (agents, 1);
+  CutReply cut = { 0 };
+  gint64 start, elapsed;
+  guint n_deltas;
+
+  da_group_chat_set_max_round (chat, 0);
+  da_group_chat_set_termination (chat, termination);
+  g_signal_connect (chat, "message-completed", G_CALLBACK (completed_cb), &cut);
+  g_signal_connect (chat, "speaker-selected", G_CALLBACK (selected_cb), selected);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (da_test_run_team (chat, "Talk forever.", NULL, &error));
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_no_error (error);
+  g_test_message ("stopped %.0f ms after the start (timeout 400 ms)", elapsed / 1000.0);
+  g_assert_cmpint (elapsed, >=, 400 * 1000);
+  g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "timeout: 0.4 s elapsed");
+  g_assert_false (da_group_chat_get_running (chat));
+  g_assert_false (da_termination_get_terminated (termination));
+
+  /* bob's reply was cut off: announced incomplete, not kept, and its
+   * stream no longer grows. */
+  g_assert_nonnull (cut.cut);
+  g_assert_cmpstr (da_message_get_sender (cut.cut), ==, "bob");
+  g_assert_cmpstr (da_message_get_content (cut.cut), !=, "");
+  senders = da_test_senders (chat);
+  g_assert_cmpstr (senders, ==, "user,alice");
+  n_deltas = cut.n_deltas;
+  g_timeout_add (200, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_assert_cmpuint (cut.n_deltas, ==, n_deltas);
+  g_assert_true (da_group_chat_get_next_speaker (chat) == bob);
+
+  /* The time between runs does not count, and the condition was reset:
+   * the next run goes on with bob until max_round. */
+  g_usleep (500 * 1000);
+  da_conversable_agent_set_model (DA_CONVERSABLE_AGENT (bob), "echo");
+  da_group_chat_set_max_round (chat, 2);
+  g_string_truncate (selected, 0);
+  g_assert_true (da_test_run_team (chat, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "max_round");
+  g_assert_cmpstr (selected->str, ==, "bob:resumed;alice:round_robin;");
+  g_clear_pointer (&senders, g_free);
+  senders = da_test_senders (chat);
+  g_assert_cmpstr (senders, ==, "user,alice,bob,alice");
+  g_clear_object (&cut.cut);
+}
+
+/* The timeout also stops a team whose speaker streams slowly but
+ * finitely, between two deltas. */
+static void
+test_timeout_slow (void)
+{
+  g_autoptr(DaProvider) provider = loopback_provider ();
+  g_autoptr(GPtrArray) agents =
+    da_test_agents (assistant ("alice", provider, "slow"),
+                    assistant ("bob", provider, "slow"),
+                    NULL);
+  g_autoptr(DaGroupChat) chat = da_group_chat_new (agents);
+  g_autoptr(DaTermination) termination = da_termination_timeout_new (0.5);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *senders = NULL;
+  gint64 start, elapsed;
+
+  da_group_chat_set_max_round (chat, 0);
+  da_group_chat_set_termination (chat, termination);
+  start = g_get_monotonic_time ();
+  g_assert_true (da_test_run_team (chat, "Slowly.", NULL, &error));
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_no_error (error);
+  g_test_message ("stopped %.0f ms after the start (timeout 500 ms)", elapsed / 1000.0);
+  g_assert_cmpint (elapsed, >=, 500 * 1000);
+  /* alice's ten words take two seconds. */
+  g_assert_cmpint (elapsed, <, 1900 * 1000);
+  g_assert_cmpstr (da_group_chat_get_stop_reason (chat), ==, "timeout: 0.5 s elapsed");
+  senders = da_test_senders (chat);
+  g_assert_cmpstr (senders, ==, "user");
+  g_assert_true (da_group_chat_get_next_speaker (chat) == g_ptr_array_index (agents, 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +413,8 @@ main (int   argc,
   g_test_add_func ("/teams/e2e/selector-only-invalid", test_selector_only_invalid);
   g_test_add_func ("/teams/e2e/swarm-handoff", test_swarm_handoff);
   g_test_add_func ("/teams/e2e/cancel-streaming", test_cancel_streaming);
+  g_test_add_func ("/teams/e2e/timeout-cuts-off-reply", test_timeout_cuts_off_reply);
+  g_test_add_func ("/teams/e2e/timeout-slow", test_timeout_slow);
 
   ret = g_test_run ();
   da_test_server_stop ();

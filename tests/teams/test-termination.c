@@ -134,6 +134,53 @@ test_leaves (void)
   g_assert_cmpstr (da_termination_get_reason (source), ==, "source_match: critic spoke");
 }
 
+/* A timeout counts running time only: paused between runs, and the
+ * tree tells how long until its first running timeout is due. */
+static void
+test_timeout_clock (void)
+{
+  g_autoptr(DaTermination) tree =
+    da_termination_all_new (da_termination_timeout_new (0.2),
+                            da_termination_any_new (da_termination_timeout_new (0.05),
+                                                    da_termination_max_messages_new (100),
+                                                    NULL),
+                            NULL);
+  g_autoptr(GPtrArray) nothing = g_ptr_array_new ();
+  gint64 left;
+
+  g_assert_cmpint (da_termination_get_time_left (tree), ==, -1);
+  da_termination_start_clock (tree);
+  left = da_termination_get_time_left (tree);
+  g_assert_cmpint (left, >, 0);
+  g_assert_cmpint (left, <=, 50 * 1000);
+
+  g_usleep (60 * 1000);
+  g_assert_cmpint (da_termination_get_time_left (tree), ==, 0);
+  /* The short one fires; the long one is still due. */
+  g_assert_false (da_termination_check (tree, nothing));
+  left = da_termination_get_time_left (tree);
+  g_assert_cmpint (left, >, 0);
+  g_assert_cmpint (left, <=, 140 * 1000);
+
+  da_termination_pause_clock (tree);
+  g_assert_cmpint (da_termination_get_time_left (tree), ==, -1);
+  g_usleep (250 * 1000);
+  g_assert_false (da_termination_check (tree, nothing));
+  da_termination_start_clock (tree);
+  left = da_termination_get_time_left (tree);
+  g_assert_cmpint (left, >, 0);
+  g_assert_cmpint (left, <=, 140 * 1000);
+
+  g_usleep (left + 1000);
+  g_assert_true (da_termination_check (tree, nothing));
+  g_assert_cmpstr (da_termination_get_reason (tree), ==,
+                   "all: timeout: 0.2 s elapsed; timeout: 0.05 s elapsed");
+  g_assert_cmpint (da_termination_get_time_left (tree), ==, -1);
+
+  da_termination_reset (tree);
+  g_assert_cmpint (da_termination_get_time_left (tree), ==, -1);
+}
+
 static char *
 to_string (JsonNode *node)
 {
@@ -295,6 +342,7 @@ main (int   argc,
   g_test_add_func ("/teams/termination/and", test_algebra_and);
   g_test_add_func ("/teams/termination/or", test_algebra_or);
   g_test_add_func ("/teams/termination/leaves", test_leaves);
+  g_test_add_func ("/teams/termination/timeout-clock", test_timeout_clock);
   g_test_add_func ("/teams/termination/state", test_state);
   g_test_add_func ("/teams/termination/to-json", test_to_json_round_trip);
   g_test_add_func ("/teams/termination/parse-fixtures", test_parse_fixtures);
