@@ -916,3 +916,50 @@ da_permission_broker_revoke (DaPermissionBroker  *self,
   g_hash_table_remove_all (self->grant_rules);
   return TRUE;
 }
+
+/**
+ * da_permission_broker_restore_grant:
+ * @grant: a grant as listed before it was revoked
+ *
+ * Puts a revoked "always" grant back (an undo), with the content hash it
+ * had: a program that changed since is still asked for.
+ *
+ * Returns: the grant's new id, or -1 with @error set
+ */
+gint64
+da_permission_broker_restore_grant (DaPermissionBroker  *self,
+                                    const DaGrant       *grant,
+                                    GError             **error)
+{
+  DaPermissionKind kind;
+  gint64 id;
+
+  g_return_val_if_fail (DA_IS_PERMISSION_BROKER (self), -1);
+  g_return_val_if_fail (grant != NULL && grant->agent != NULL && grant->target != NULL, -1);
+
+  if (grant->kind == NULL || !kind_from_string (grant->kind, &kind))
+    {
+      g_set_error (error, DA_SECURITY_ERROR, DA_SECURITY_ERROR_INVALID_ARGUMENTS,
+                   "Unknown permission kind “%s”", grant->kind ? grant->kind : "");
+      return -1;
+    }
+
+  if (self->store != NULL)
+    {
+      id = da_store_add_grant (self->store, grant->agent, grant->kind, grant->target,
+                               grant->sha256, error);
+      if (id < 0)
+        return -1;
+    }
+  else
+    {
+      DaGrant *copy = da_grant_copy (grant);
+
+      copy->id = id = self->next_grant_id++;
+      copy->created_at = g_get_real_time ();
+      g_ptr_array_add (self->memory_grants, copy);
+    }
+
+  g_hash_table_remove (self->grant_rules, grant->agent);
+  return id;
+}

@@ -384,3 +384,93 @@ _da_net_rule_matches (const DaRule      *rule,
       g_assert_not_reached ();
     }
 }
+
+static gboolean
+port_is_valid (const char *text)
+{
+  int port;
+
+  return parse_port (text, &port);
+}
+
+static gboolean
+looks_numeric (const char *host)
+{
+  return ends_in_number (host) || strchr (host, ':') != NULL || host[0] == '[';
+}
+
+/**
+ * da_permission_net_rule_diagnose:
+ * @rule: an allow or deny rule for the network, as typed
+ *
+ * The rule is checked by the parser rules are loaded with; when that
+ * refuses it, this says which part is wrong, so an editor can explain.
+ *
+ * Returns: %DA_NET_RULE_PROBLEM_NONE when the rule is valid
+ */
+DaNetRuleProblem
+da_permission_net_rule_diagnose (const char *rule)
+{
+  g_autofree char *host = NULL;
+  const char *slash;
+  const char *close;
+  DaRule *parsed;
+
+  if (rule == NULL || rule[0] == '\0')
+    return DA_NET_RULE_PROBLEM_EMPTY;
+
+  parsed = _da_rule_parse (DA_PERMISSION_NET, FALSE, rule, "/", NULL);
+  if (parsed != NULL)
+    {
+      _da_rule_free (parsed);
+      return DA_NET_RULE_PROBLEM_NONE;
+    }
+
+  if (strstr (rule, "://") != NULL)
+    return DA_NET_RULE_PROBLEM_SCHEME;
+  for (const char *p = rule; *p; p++)
+    if (g_ascii_isspace (*p))
+      return DA_NET_RULE_PROBLEM_SPACE;
+
+  if ((slash = strchr (rule, '/')) != NULL)
+    {
+      g_autofree char *addr_text = g_strndup (rule, slash - rule);
+      DaNetAddr addr;
+
+      if (addr_text[0] == '[' && addr_text[strlen (addr_text) - 1] == ']')
+        {
+          char *inner = g_strndup (addr_text + 1, strlen (addr_text) - 2);
+
+          g_free (addr_text);
+          addr_text = inner;
+        }
+      return _da_net_parse_addr (addr_text, &addr) ? DA_NET_RULE_PROBLEM_CIDR
+                                                   : DA_NET_RULE_PROBLEM_PATH;
+    }
+
+  /* Split off the port: after "]" for a bracketed address, after the one
+   * colon otherwise (two or more make a bare IPv6 address). */
+  if (rule[0] == '[')
+    {
+      close = strchr (rule, ']');
+      if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+        return DA_NET_RULE_PROBLEM_ADDRESS;
+      if (close[1] == ':' && !port_is_valid (close + 2))
+        return DA_NET_RULE_PROBLEM_PORT;
+      return DA_NET_RULE_PROBLEM_ADDRESS;
+    }
+  if ((close = strchr (rule, ':')) != NULL && strchr (close + 1, ':') == NULL)
+    {
+      if (!port_is_valid (close + 1))
+        return DA_NET_RULE_PROBLEM_PORT;
+      host = g_strndup (rule, close - rule);
+    }
+  else
+    host = g_strdup (rule);
+
+  if (strchr (host, '*') != NULL)
+    return DA_NET_RULE_PROBLEM_WILDCARD;
+  if (looks_numeric (host))
+    return DA_NET_RULE_PROBLEM_ADDRESS;
+  return DA_NET_RULE_PROBLEM_NAME;
+}

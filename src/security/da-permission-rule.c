@@ -394,3 +394,63 @@ _da_rule_parse (DaPermissionKind   kind,
 
   return rule;
 }
+
+/**
+ * da_permission_rule_validate:
+ * @value: the rule as a person would write it; empty means every target
+ *
+ * Checks a rule with the same parser the rules are loaded with (a path
+ * rule's symlinks are resolved, a run rule's program found and hashed).
+ *
+ * Returns: %TRUE when the rule would load
+ */
+gboolean
+da_permission_rule_validate (DaPermissionKind   kind,
+                             gboolean           deny,
+                             const char        *value,
+                             const char        *workspace,
+                             GError           **error)
+{
+  DaRule *rule;
+
+  g_return_val_if_fail (kind < DA_PERMISSION_N_KINDS, FALSE);
+  g_return_val_if_fail (workspace != NULL && g_path_is_absolute (workspace), FALSE);
+
+  rule = _da_rule_parse (kind, deny, value, workspace, error);
+  if (rule == NULL)
+    return FALSE;
+  _da_rule_free (rule);
+  return TRUE;
+}
+
+/**
+ * da_permission_run_resolve:
+ * @command: a program name (looked up in PATH) or a path
+ * @path: (out) (optional): the canonical absolute path an allow rule binds
+ * @sha256: (out) (optional): the hex SHA-256 of its content
+ *
+ * What an allow rule for @command is bound to when it is loaded now.
+ */
+gboolean
+da_permission_run_resolve (const char  *command,
+                           const char  *workspace,
+                           char       **path,
+                           char       **sha256,
+                           GError     **error)
+{
+  g_autofree char *exe = NULL;
+  char hex[65];
+
+  g_return_val_if_fail (command != NULL, FALSE);
+  g_return_val_if_fail (workspace != NULL && g_path_is_absolute (workspace), FALSE);
+
+  exe = _da_run_resolve (command, workspace, error);
+  if (exe == NULL || !_da_run_hash_file (exe, hex, error))
+    return FALSE;
+
+  if (path != NULL)
+    *path = g_steal_pointer (&exe);
+  if (sha256 != NULL)
+    *sha256 = g_strdup (hex);
+  return TRUE;
+}

@@ -223,3 +223,57 @@ da_permissions_to_sandbox_policy (DaPermissions  *self,
 
   return json_builder_get_root (builder);
 }
+
+/* The sandbox's own defaults and upper bounds (src/sandbox/README.md);
+ * tests/security checks they agree with the helper's. */
+static const struct
+{
+  const char *key;
+  guint64     fallback;
+  guint64     maximum;
+} quota_info[DA_QUOTA_N_QUOTAS] = {
+  [DA_QUOTA_MEMORY_MB]           = { "memory_mb",       1024, 1024 * 1024 },
+  [DA_QUOTA_CPU_SECONDS]         = { "cpu_seconds",       60, 7 * 24 * 3600 },
+  [DA_QUOTA_WALL_SECONDS]        = { "wall_seconds",     300, 7 * 24 * 3600 },
+  [DA_QUOTA_MAX_PROCESSES]       = { "max_processes",     64, 65536 },
+  [DA_QUOTA_MAX_FILE_MB]         = { "max_file_mb",       64, 1024 * 1024 },
+  [DA_QUOTA_MAX_OUTPUT_KB]       = { "max_output_kb",   1024, 1024 * 1024 },
+  [DA_QUOTA_NET_MAX_CONNECTIONS] = { "max_connections",   10, 1024 },
+};
+
+/**
+ * da_permission_quota_to_string:
+ *
+ * Returns: the quota's key in a policy ("memory_mb", …; "max_connections"
+ *   lives under "net", the others under "resources")
+ */
+const char *
+da_permission_quota_to_string (DaPermissionQuota quota)
+{
+  g_return_val_if_fail (quota < DA_QUOTA_N_QUOTAS, NULL);
+  return quota_info[quota].key;
+}
+
+/**
+ * da_permission_quota_get_default:
+ *
+ * Returns: what the sandbox uses when the quota is not set
+ */
+guint64
+da_permission_quota_get_default (DaPermissionQuota quota)
+{
+  g_return_val_if_fail (quota < DA_QUOTA_N_QUOTAS, 0);
+  return quota_info[quota].fallback;
+}
+
+/**
+ * da_permission_quota_get_maximum:
+ *
+ * Returns: the largest value the sandbox accepts
+ */
+guint64
+da_permission_quota_get_maximum (DaPermissionQuota quota)
+{
+  g_return_val_if_fail (quota < DA_QUOTA_N_QUOTAS, 0);
+  return quota_info[quota].maximum;
+}

@@ -108,6 +108,37 @@ typedef enum
 #define DA_QUOTA_N_QUOTAS 7
 
 /**
+ * DaNetRuleProblem:
+ * @DA_NET_RULE_PROBLEM_NONE: the rule is valid
+ * @DA_NET_RULE_PROBLEM_EMPTY: nothing was given
+ * @DA_NET_RULE_PROBLEM_SCHEME: a URL ("https://…") rather than a host
+ * @DA_NET_RULE_PROBLEM_PATH: a path after the host ("host/api")
+ * @DA_NET_RULE_PROBLEM_SPACE: white space inside
+ * @DA_NET_RULE_PROBLEM_PORT: the port is not a number from 1 to 65535
+ * @DA_NET_RULE_PROBLEM_WILDCARD: "*" anywhere but as "*." before a name
+ * @DA_NET_RULE_PROBLEM_CIDR: an address range with a wrong prefix length
+ * @DA_NET_RULE_PROBLEM_ADDRESS: looks like an IP address but is not one
+ * @DA_NET_RULE_PROBLEM_NAME: not a host name (characters, empty or long
+ *   labels)
+ *
+ * What is wrong with a network rule, for an editor to explain; see
+ * da_permission_net_rule_diagnose().
+ */
+typedef enum
+{
+  DA_NET_RULE_PROBLEM_NONE,
+  DA_NET_RULE_PROBLEM_EMPTY,
+  DA_NET_RULE_PROBLEM_SCHEME,
+  DA_NET_RULE_PROBLEM_PATH,
+  DA_NET_RULE_PROBLEM_SPACE,
+  DA_NET_RULE_PROBLEM_PORT,
+  DA_NET_RULE_PROBLEM_WILDCARD,
+  DA_NET_RULE_PROBLEM_CIDR,
+  DA_NET_RULE_PROBLEM_ADDRESS,
+  DA_NET_RULE_PROBLEM_NAME,
+} DaNetRuleProblem;
+
+/**
  * DaPermissionMatch:
  * @kind: the kind that was checked
  * @decision: the decision
@@ -191,5 +222,19 @@ char                 *da_permissions_describe           (DaPermissionKind    kin
 const char           *da_permission_kind_to_string      (DaPermissionKind    kind);
 const char           *da_permission_decision_to_string  (DaPermissionDecision decision);
 gboolean              da_permission_env_is_grantable    (const char         *name);
+gboolean              da_permission_rule_validate       (DaPermissionKind    kind,
+                                                         gboolean            deny,
+                                                         const char         *value,
+                                                         const char         *workspace,
+                                                         GError            **error);
+DaNetRuleProblem      da_permission_net_rule_diagnose   (const char         *rule);
+gboolean              da_permission_run_resolve         (const char         *command,
+                                                         const char         *workspace,
+                                                         char              **path,
+                                                         char              **sha256,
+                                                         GError            **error);
+const char           *da_permission_quota_to_string     (DaPermissionQuota   quota);
+guint64               da_permission_quota_get_default   (DaPermissionQuota   quota);
+guint64               da_permission_quota_get_maximum   (DaPermissionQuota   quota);
 
 G_END_DECLS
