@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "da-agent-library.h"
+#include "da-agent-permissions.h"
+#include "da-app-security.h"
 
 /* The agent library: a list of saved agents, and an editor that checks the
  * form as it is typed and says what is wrong before anything is saved. */
@@ -34,6 +36,9 @@ struct _DaAgentLibrary
   AdwEntryRow     *model_row;
   AdwEntryRow     *temperature_row;
   AdwEntryRow     *max_tokens_row;
+  AdwActionRow    *permissions_row;
+  AdwWindowTitle  *permissions_title;
+  DaAgentPermissions *permissions;
 };
 
 G_DEFINE_FINAL_TYPE (DaAgentLibrary, da_agent_library, ADW_TYPE_WINDOW)
@@ -206,6 +211,14 @@ set_text (gpointer    editable,
 }
 
 static void
+update_permissions_row (DaAgentLibrary *self)
+{
+  g_autofree char *summary = da_agent_permissions_dup_summary (self->permissions);
+
+  adw_action_row_set_subtitle (self->permissions_row, summary);
+}
+
+static void
 open_editor (DaAgentLibrary    *self,
              gint64             id,
              const DaAgentSpec *spec)
@@ -244,6 +257,10 @@ open_editor (DaAgentLibrary    *self,
   set_text (self->model_row, spec ? spec->model : "");
   set_text (self->temperature_row, temperature);
   set_text (self->max_tokens_row, max_tokens);
+  da_agent_permissions_load (self->permissions, id < 0 || spec == NULL ? NULL : spec->name,
+                             spec ? (const char * const *) spec->tools : NULL,
+                             spec ? spec->permissions : NULL);
+  update_permissions_row (self);
   validate (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
 }
@@ -340,6 +357,8 @@ save_action (GtkWidget  *widget,
   spec->model = *text ? g_strdup (text) : NULL;
   spec->temperature = temperature;
   spec->max_tokens = max_tokens;
+  spec->tools = da_agent_permissions_dup_tools (self->permissions);
+  spec->permissions = da_agent_permissions_dup_permissions (self->permissions);
 
   if (da_application_save_agent (self->app, self->editing_id, spec, &error) < 0)
     {
@@ -351,6 +370,29 @@ save_action (GtkWidget  *widget,
 
   toast (self, _("Agent saved"));
   back_action (widget, NULL, NULL);
+}
+
+static void
+permissions_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DaAgentLibrary *self = DA_AGENT_LIBRARY (widget);
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+
+  adw_window_title_set_subtitle (self->permissions_title, name);
+  gtk_stack_set_visible_child_name (self->stack, "permissions");
+}
+
+static void
+permissions_done_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  DaAgentLibrary *self = DA_AGENT_LIBRARY (widget);
+
+  update_permissions_row (self);
+  gtk_stack_set_visible_child_name (self->stack, "editor");
 }
 
 static void
@@ -454,12 +496,17 @@ da_agent_library_class_init (DaAgentLibraryClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaAgentLibrary, model_row);
   gtk_widget_class_bind_template_child (widget_class, DaAgentLibrary, temperature_row);
   gtk_widget_class_bind_template_child (widget_class, DaAgentLibrary, max_tokens_row);
+  gtk_widget_class_bind_template_child (widget_class, DaAgentLibrary, permissions_row);
+  gtk_widget_class_bind_template_child (widget_class, DaAgentLibrary, permissions_title);
+  gtk_widget_class_bind_template_child (widget_class, DaAgentLibrary, permissions);
   gtk_widget_class_bind_template_callback (widget_class, validate);
 
   gtk_widget_class_install_action (widget_class, "agent.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "agent.edit", "x", edit_action);
   gtk_widget_class_install_action (widget_class, "agent.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "agent.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "agent.permissions", NULL, permissions_action);
+  gtk_widget_class_install_action (widget_class, "agent.permissions-done", NULL, permissions_done_action);
   gtk_widget_class_install_action (widget_class, "agent.duplicate", "x", duplicate_action);
   gtk_widget_class_install_action (widget_class, "agent.delete", "x", delete_action);
 
@@ -471,6 +518,7 @@ da_agent_library_init (DaAgentLibrary *self)
 {
   self->rows = g_ptr_array_new ();
   self->editing_id = G_MININT64;
+  g_type_ensure (DA_TYPE_AGENT_PERMISSIONS);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -487,6 +535,8 @@ da_agent_library_new (DaApplication *application)
                            self, G_CONNECT_SWAPPED);
   rebuild_list (self);
   rebuild_providers (self);
+  da_agent_permissions_set_broker (self->permissions,
+                                   da_app_security_get_broker (da_app_security_get_default ()));
 
   return GTK_WIDGET (self);
 }
@@ -501,7 +551,8 @@ da_agent_library_get_problems (DaAgentLibrary *self)
 }
 
 /* "name", "description", "system", "provider", "model", "temperature",
- * "max-tokens": the editor's fields, for keyboard-free tests. */
+ * "max-tokens", "permissions" (the DaAgentPermissions page): the editor's
+ * fields, for keyboard-free tests. */
 GtkWidget *
 da_agent_library_get_field (DaAgentLibrary *self,
                             const char     *name)
@@ -522,6 +573,8 @@ da_agent_library_get_field (DaAgentLibrary *self,
     return GTK_WIDGET (self->temperature_row);
   if (g_str_equal (name, "max-tokens"))
     return GTK_WIDGET (self->max_tokens_row);
+  if (g_str_equal (name, "permissions"))
+    return GTK_WIDGET (self->permissions);
 
   g_return_val_if_reached (NULL);
 }

@@ -38,6 +38,8 @@ da_agent_spec_copy (const DaAgentSpec *self)
   copy->model = g_strdup (self->model);
   copy->temperature = self->temperature;
   copy->max_tokens = self->max_tokens;
+  copy->tools = g_strdupv (self->tools);
+  copy->permissions = self->permissions ? json_node_copy (self->permissions) : NULL;
 
   return copy;
 }
@@ -54,6 +56,8 @@ da_agent_spec_free (DaAgentSpec *self)
   g_free (self->provider_kind);
   g_free (self->base_url);
   g_free (self->model);
+  g_strfreev (self->tools);
+  g_clear_pointer (&self->permissions, json_node_unref);
   g_free (self);
 }
 
@@ -69,13 +73,10 @@ add_string (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
-char *
-da_agent_spec_to_json (const DaAgentSpec *self)
+static JsonNode *
+build (const DaAgentSpec *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  g_return_val_if_fail (self != NULL, NULL);
 
   json_builder_begin_object (builder);
   add_string (builder, "name", self->name);
@@ -101,10 +102,50 @@ da_agent_spec_to_json (const DaAgentSpec *self)
         }
       json_builder_end_object (builder);
     }
+  if (self->tools != NULL && self->tools[0] != NULL)
+    {
+      json_builder_set_member_name (builder, "tools");
+      json_builder_begin_array (builder);
+      for (guint i = 0; self->tools[i] != NULL; i++)
+        json_builder_add_string_value (builder, self->tools[i]);
+      json_builder_end_array (builder);
+    }
+  if (self->permissions != NULL)
+    {
+      json_builder_set_member_name (builder, "permissions");
+      json_builder_add_value (builder, json_node_copy (self->permissions));
+    }
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
+  return json_builder_get_root (builder);
+}
+
+char *
+da_agent_spec_to_json (const DaAgentSpec *self)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  root = build (self);
   return json_to_string (root, FALSE);
+}
+
+/**
+ * da_agent_spec_to_object:
+ *
+ * Returns: (transfer full): the agent's team-file object, as
+ *   da_app_security_equip_agent() takes it
+ */
+JsonObject *
+da_agent_spec_to_object (const DaAgentSpec *self)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  root = build (self);
+  return json_object_ref (json_node_get_object (root));
 }
 
 /* The object is read by the team-file parser itself (strict, fuzzed), as
@@ -161,6 +202,10 @@ da_agent_spec_from_json (const char  *json,
       self->temperature = agent->provider->temperature;
       self->max_tokens = agent->provider->max_tokens;
     }
+  if (agent->tools != NULL && agent->tools[0] != NULL)
+    self->tools = g_strdupv (agent->tools);
+  if (agent->permissions != NULL)
+    self->permissions = json_node_copy (agent->permissions);
 
   return self;
 }

@@ -243,6 +243,7 @@ key_lookup_cb (GObject      *object,
   g_autoptr(DaChatSession) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(DaProvider) provider = g_object_steal_data (G_OBJECT (self), "pending-provider");
+  g_autoptr(JsonObject) tool_config = NULL;
   char *key;
 
   key = da_keyring_lookup_finish (result, &error);
@@ -270,9 +271,14 @@ key_lookup_cb (GObject      *object,
     da_conversable_agent_set_max_tokens (DA_CONVERSABLE_AGENT (self->agent), self->spec->max_tokens);
   g_signal_connect_object (self->agent, "reply-started", G_CALLBACK (reply_started_cb),
                            self, G_CONNECT_SWAPPED);
-  if (self->tool_config != NULL &&
+  /* The agent's own tools and permissions, unless a caller set others. */
+  if (self->tool_config != NULL)
+    tool_config = json_object_ref (self->tool_config);
+  else if (self->spec->tools != NULL && self->spec->tools[0] != NULL)
+    tool_config = da_agent_spec_to_object (self->spec);
+  if (tool_config != NULL &&
       !da_app_security_equip_agent (da_app_security_get_default (), DA_CONVERSABLE_AGENT (self->agent),
-                                    self->tool_config, &error))
+                                    tool_config, &error))
     {
       g_clear_object (&self->agent);
       fail_before_reply (self, error->message);

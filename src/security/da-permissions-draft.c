@@ -414,9 +414,14 @@ const char * const *
 da_permissions_draft_get_items (DaPermissionsDraft     *self,
                                 DaPermissionsDraftList  list)
 {
+  static const char * const empty[] = { NULL };
+
   g_return_val_if_fail (DA_IS_PERMISSIONS_DRAFT (self), NULL);
   g_return_val_if_fail (list < DA_PERMISSIONS_DRAFT_N_LISTS, NULL);
 
+  /* An array that never held anything may have no storage yet. */
+  if (self->items[list]->pdata == NULL)
+    return empty;
   return (const char * const *) self->items[list]->pdata;
 }
 
