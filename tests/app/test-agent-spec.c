@@ -33,6 +33,41 @@ test_round_trip (void)
   g_assert_cmpstr (back->model, ==, "llama3.2");
   g_assert_cmpfloat (back->temperature, ==, 0.5);
   g_assert_cmpint (back->max_tokens, ==, 512);
+  g_assert_null (back->tools);
+  g_assert_null (back->permissions);
+}
+
+static void
+test_tools_and_permissions (void)
+{
+  g_autoptr(DaAgentSpec) spec = da_agent_spec_new ("reader");
+  g_autoptr(DaAgentSpec) back = NULL;
+  g_autoptr(DaAgentSpec) copy = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *permissions = NULL;
+
+  spec->provider_kind = g_strdup ("openai");
+  spec->tools = g_strsplit ("read_file,fetch_url", ",", -1);
+  spec->permissions = json_from_string ("{\"isolation\":\"moderate\",\"net\":{\"allow\":[\"example.com\"]}}", NULL);
+
+  json = da_agent_spec_to_json (spec);
+  g_assert_nonnull (strstr (json, "\"tools\":[\"read_file\",\"fetch_url\"]"));
+  back = da_agent_spec_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (back->tools, spec->tools);
+  permissions = json_to_string (back->permissions, FALSE);
+  g_assert_cmpstr (permissions, ==, "{\"isolation\":\"moderate\",\"net\":{\"allow\":[\"example.com\"]}}");
+
+  copy = da_agent_spec_copy (back);
+  g_assert_cmpstrv (copy->tools, spec->tools);
+  g_assert_true (json_node_equal (copy->permissions, back->permissions));
+
+  /* The object the security layer equips an agent from. */
+  object = da_agent_spec_to_object (spec);
+  g_assert_true (json_object_has_member (object, "tools"));
+  g_assert_true (json_object_has_member (object, "permissions"));
 }
 
 static void
@@ -123,6 +158,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app/agent-spec/round-trip", test_round_trip);
+  g_test_add_func ("/app/agent-spec/tools-and-permissions", test_tools_and_permissions);
   g_test_add_func ("/app/agent-spec/defaults", test_defaults);
   g_test_add_func ("/app/agent-spec/rejects", test_rejects);
   g_test_add_func ("/app/agent-spec/validate", test_validate);

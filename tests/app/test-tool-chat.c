@@ -108,9 +108,21 @@ fixture_set_up (Fixture       *f,
     spec->provider_kind = g_strdup ("openai");
     spec->base_url = g_strdup (base_url);
     spec->model = g_strdup ("tools-answer");
+    if (g_str_equal (data, "spec"))
+      {
+        /* As the agent editor saves it: the agent's own tools and a read
+         * folder; nothing set on the session. */
+        spec->tools = g_strsplit ("read_file list_directory", " ", -1);
+        spec->permissions = json_from_string ("{\"isolation\": \"strict\", \"fs\": {\"read\": [\"~\"]}}", &error);
+        g_assert_no_error (error);
+        g_free (spec->name);
+        spec->name = g_strdup ("librarian");
+        f->response = "deny";
+      }
     f->session = da_chat_session_new (NULL, spec);
   }
-  da_chat_session_set_tool_config (f->session, json_node_get_object (json_parser_get_root (parser)));
+  if (!g_str_equal (data, "spec"))
+    da_chat_session_set_tool_config (f->session, json_node_get_object (json_parser_get_root (parser)));
 
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (f->window, 760, 1000);
@@ -305,6 +317,29 @@ test_denied (Fixture       *f,
   g_assert_true (audited);
 }
 
+/* A library agent's saved permissions reach the broker: the home folder
+ * is readable by rule, so nothing is asked (every question would be
+ * answered "deny" here) and both tools succeed. */
+static void
+test_spec_permissions (Fixture       *f,
+                       gconstpointer  data)
+{
+  DaMessage *read, *list;
+
+  run_chat (f);
+
+  g_assert_cmpuint (f->asked->len, ==, 0);
+  read = find_tool_message (f, "call_a");
+  list = find_tool_message (f, "call_b");
+  g_assert_nonnull (read);
+  g_assert_nonnull (list);
+  g_assert_nonnull (strstr (da_message_get_content (read), "hello notes"));
+  g_assert_nonnull (strstr (da_message_get_content (list), "notes.txt"));
+  g_assert_cmpint (da_permission_broker_check (da_app_security_get_broker (da_app_security_get_default ()),
+                                               "librarian", DA_PERMISSION_WRITE,
+                                               g_get_home_dir (), NULL), ==, DA_PERMISSION_DECISION_ASK);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,6 +356,8 @@ main (int   argc,
 
   g_test_add ("/app/tool-chat/allowed", Fixture, "once", fixture_set_up, test_allowed, fixture_tear_down);
   g_test_add ("/app/tool-chat/denied", Fixture, "deny", fixture_set_up, test_denied, fixture_tear_down);
+  g_test_add ("/app/tool-chat/spec-permissions", Fixture, "spec", fixture_set_up, test_spec_permissions,
+              fixture_tear_down);
 
   status = g_test_run ();
   stop_server ();
