@@ -582,11 +582,12 @@ build_limits (DaAgentPermissions *self)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *spin = gtk_spin_button_new_with_range (1, (double) da_permission_quota_get_maximum (q), 1);
       g_autofree char *subtitle = NULL;
+      g_autofree char *fallback = g_strdup_printf ("%" G_GUINT64_FORMAT, da_permission_quota_get_default (q));
       const char *title, *unit;
 
       quota_text (q, &title, &unit);
       /* TRANSLATORS: a limit's unit, then the sandbox's default value */
-      subtitle = g_strdup_printf (_("%s; default %" G_GUINT64_FORMAT), unit, da_permission_quota_get_default (q));
+      subtitle = g_strdup_printf (_("%s; default %s"), unit, fallback);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
