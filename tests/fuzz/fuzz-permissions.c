@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "da-escape.h"
+#include "da-permissions-draft.h"
 #include "da-permissions-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -74,8 +75,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (team != NULL)
     {
       g_autoptr(JsonNode) policy = da_permissions_to_sandbox_policy (team, NULL);
+      g_autoptr(JsonNode) node = json_from_string (text, NULL);
+      g_autoptr(DaPermissionsDraft) draft = da_permissions_draft_new (WORKSPACE);
+      g_autoptr(DaPermissionsDraft) again = da_permissions_draft_new (WORKSPACE);
 
       g_assert (policy == NULL || JSON_NODE_HOLDS_OBJECT (policy));
+
+      /* What the agent editor loads it saves, and that loads the same. */
+      if (node != NULL && da_permissions_draft_load_json (draft, node, NULL))
+        {
+          g_autoptr(JsonNode) saved = da_permissions_draft_to_json (draft);
+          g_autoptr(JsonNode) resaved = NULL;
+
+          g_assert (da_permissions_draft_load_json (again, saved, NULL));
+          resaved = da_permissions_draft_to_json (again);
+          g_assert (json_node_equal (saved, resaved));
+        }
     }
   if (flags != NULL)
     {
@@ -102,6 +117,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert (g_utf8_validate (description, -1, NULL));
       g_assert (strstr (normal, "/../") == NULL && strstr (normal, "//") == NULL);
       _da_net_parse_target (lines[i], &net, NULL);
+      /* The editor's explanation agrees with the parser about validity. */
+      g_assert ((da_permission_net_rule_diagnose (lines[i]) == DA_NET_RULE_PROBLEM_NONE) ==
+                (lines[i][0] != '\0' &&
+                 da_permission_rule_validate (DA_PERMISSION_NET, FALSE, lines[i], WORKSPACE, NULL)));
       _da_net_parse_ipv4 (lines[i], v4);
 
       check_all_kinds (fixed_permissions (), lines[i]);
