@@ -246,9 +246,10 @@ entry_apply_cb (DaAgentPermissions *self,
   DaPermissionsDraftList list = list_of_entry (self, GTK_WIDGET (entry));
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
   g_autofree char *problem = entry_problem (self, list, text);
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
   g_autoptr(GError) error = NULL;
 
-  if (problem != NULL || g_strstrip (g_strdup (text))[0] == '\0')
+  if (problem != NULL || stripped[0] == '\0')
     {
       show_error (self->lists[list].error, GTK_WIDGET (entry), problem);
       return;

@@ -176,6 +176,42 @@ test_permissions (DaApplication *app,
   da_test_wait_drawn (GTK_WIDGET (library));
   shoot (GTK_WIDGET (library), "permissions-01-new-agent");
 
+  /* The Add button's chooser (GTK's own dialog here, no portal): its
+   * answer adds the folder; then removed again with the row's button. */
+  {
+    g_autofree char *docs = g_build_filename (g_get_home_dir (), "Docs", NULL);
+    g_autoptr(GFile) docs_file = g_file_new_for_path (docs);
+    GtkWidget *dialog = NULL;
+
+    g_assert_cmpint (g_mkdir_with_parents (docs, 0700), ==, 0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (perms), "permissions.add-folder", "b", FALSE));
+    for (guint tries = 0; tries < 100 && dialog == NULL; tries++)
+      {
+        GListModel *toplevels = gtk_window_get_toplevels ();
+
+        da_test_wait_ms (20);
+        for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+          {
+            g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+            if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+              dialog = GTK_WIDGET (w);
+          }
+      }
+    g_assert_nonnull (dialog);
+    g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)), ==, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+    g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), docs_file, &error));
+    g_assert_no_error (error);
+    da_test_wait_drawn (dialog);
+    shoot (dialog, "permissions-01b-folder-chooser");
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+    da_test_wait_ms (50);
+    g_assert_cmpstr (da_permissions_draft_get_items (draft, DA_PERMISSIONS_DRAFT_READ)[0], ==, "~/Docs");
+    g_assert_true (gtk_widget_activate_action (da_agent_permissions_get_item_row (perms, DA_PERMISSIONS_DRAFT_READ, 0),
+                                               "permissions.remove", "(ums)", (guint32) DA_PERMISSIONS_DRAFT_READ, "~/Docs"));
+    g_assert_cmpuint (n_items (perms, DA_PERMISSIONS_DRAFT_READ), ==, 0);
+  }
+
   /* Tools, isolation, folders. */
   gtk_switch_set_active (GTK_SWITCH (da_agent_permissions_get_field (perms, "tool:read_file")), TRUE);
   gtk_switch_set_active (GTK_SWITCH (da_agent_permissions_get_field (perms, "tool:list_directory")), TRUE);
