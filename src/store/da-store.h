@@ -151,6 +151,14 @@ gint64          da_store_add_grant             (DaStore              *self,
                                                 const char           *target,
                                                 const char           *sha256,
                                                 GError              **error);
+gint64          da_store_add_grant_full        (DaStore              *self,
+                                                const char           *agent,
+                                                const char           *kind,
+                                                const char           *target,
+                                                const char           *sha256,
+                                                const char           *detail,
+                                                const char           *detail_sha256,
+                                                GError              **error);
 GPtrArray      *da_store_list_grants           (DaStore              *self,
                                                 const char           *agent,
                                                 GError              **error);
