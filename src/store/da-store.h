@@ -57,6 +57,9 @@ gboolean        da_store_add_message           (DaStore              *self,
 gboolean        da_store_update_message        (DaStore              *self,
                                                 DaMessage            *message,
                                                 GError              **error);
+gboolean        da_store_delete_message        (DaStore              *self,
+                                                gint64                id,
+                                                GError              **error);
 void            da_store_flush                 (DaStore              *self);
 gboolean        da_store_add_usage             (DaStore              *self,
                                                 gint64                conversation_id,
