@@ -28,6 +28,7 @@ enum {
 
 enum {
   REPLY_STARTED,
+  REPLY_COMPLETED,
   N_SIGNALS
 };
 
@@ -149,6 +150,21 @@ da_agent_class_init (DaAgentClass *klass)
    */
   signals[REPLY_STARTED] =
     g_signal_new ("reply-started",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, DA_TYPE_MESSAGE);
+
+  /**
+   * DaAgent::reply-completed:
+   * @reply: a streamed reply that is final
+   *
+   * Emitted when a streamed reply is final before the agent's turn ends:
+   * a reply that asks for tools, before the tools run. Chats announce it
+   * then, so that its tool calls come before their results.
+   */
+  signals[REPLY_COMPLETED] =
+    g_signal_new ("reply-completed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -378,4 +394,14 @@ da_agent_emit_reply_started (DaAgent   *self,
   g_return_if_fail (DA_IS_MESSAGE (reply));
 
   g_signal_emit (self, signals[REPLY_STARTED], 0, reply);
+}
+
+void
+da_agent_emit_reply_completed (DaAgent   *self,
+                               DaMessage *reply)
+{
+  g_return_if_fail (DA_IS_AGENT (self));
+  g_return_if_fail (DA_IS_MESSAGE (reply));
+
+  g_signal_emit (self, signals[REPLY_COMPLETED], 0, reply);
 }

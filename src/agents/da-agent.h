@@ -80,5 +80,7 @@ void        da_agent_set_stop_reason       (DaAgent              *self,
                                             const char           *reason);
 void        da_agent_emit_reply_started    (DaAgent              *self,
                                             DaMessage            *reply);
+void        da_agent_emit_reply_completed  (DaAgent              *self,
+                                            DaMessage            *reply);
 
 G_END_DECLS

@@ -15,7 +15,10 @@
  * asks for no tool or the toolbox's maximum number of iterations is
  * reached, which stops the agent with a clear reason. Every message of
  * the loop is announced with DaAgent::reply-started, so a chat records
- * the tool calls and their results like any other message. */
+ * the tool calls and their results like any other message; a reply that
+ * asks for tools is also announced as final (DaAgent::reply-completed)
+ * before they run, so listeners see a call before its permission
+ * requests and result. */
 
 typedef struct
 {
@@ -161,6 +164,8 @@ step (GTask *task)
       return;
     }
 
+  /* The reply and its calls are final: announce them before the results. */
+  da_agent_emit_reply_completed (DA_AGENT (self), data->reply);
   da_toolbox_execute_async (priv->toolbox, name, calls, g_task_get_cancellable (task),
                             executed_cb, g_object_ref (task));
 }

@@ -86,6 +86,18 @@ rebuild_list (DaAgentLibrary *self)
 
       if (spec == NULL)
         subtitle = g_strdup (_("This entry cannot be read"));
+      else if (!da_application_agent_has_provider (self->app, spec))
+        {
+          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+          /* Its provider was removed: say so where the agent is listed. */
+          subtitle = g_strdup (_("Needs a provider: choose one to chat with this agent"));
+          gtk_widget_add_css_class (icon, "warning");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Needs a provider"), -1);
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+          gtk_widget_add_css_class (row, "needs-provider");
+        }
       else if (spec->description != NULL)
         subtitle = g_strdup (spec->description);
       else if (spec->provider_kind != NULL)
@@ -225,7 +237,7 @@ open_editor (DaAgentLibrary    *self,
 {
   g_autofree char *temperature = NULL;
   g_autofree char *max_tokens = NULL;
-  guint provider = 0;
+  guint provider = GTK_INVALID_LIST_POSITION;
 
   self->editing_id = id;
   rebuild_providers (self);
@@ -247,13 +259,17 @@ open_editor (DaAgentLibrary    *self,
           g_strcmp0 (stored->base_url, spec->base_url) == 0)
         provider = i;
     }
+  /* A new agent starts with the first provider; an agent whose provider
+   * was removed starts with none, and the form says to choose one. */
+  if (spec == NULL && self->providers->len > 0)
+    provider = 0;
 
   gtk_stack_set_visible_child_name (self->stack, "editor");
   set_text (self->name_row, spec ? spec->name : "");
   set_text (self->description_row, spec ? spec->description : "");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->system_view),
                             spec && spec->system_message ? spec->system_message : "", -1);
-  adw_combo_row_set_selected (self->provider_row, self->providers->len ? provider : GTK_INVALID_LIST_POSITION);
+  adw_combo_row_set_selected (self->provider_row, provider);
   set_text (self->model_row, spec ? spec->model : "");
   set_text (self->temperature_row, temperature);
   set_text (self->max_tokens_row, max_tokens);

@@ -139,6 +139,8 @@ migrate_providers (DaApplication *self)
   g_settings_reset (self->settings, "providers");
 }
 
+static void refresh_sessions (DaApplication *self);
+
 static DaAgentSpec *
 spec_from_stored (const DaStoredAgent *agent)
 {
@@ -672,16 +674,30 @@ da_application_add_provider (DaApplication *self,
   return id;
 }
 
-/* The key goes with the provider. */
+static gboolean
+spec_uses (const DaAgentSpec      *spec,
+           const DaStoredProvider *provider)
+{
+  return spec != NULL && spec->provider_kind != NULL &&
+         g_strcmp0 (spec->provider_kind, provider->kind) == 0 &&
+         g_strcmp0 (spec->base_url, provider->base_url) == 0;
+}
+
+/* The key goes with the provider. The agents that used it keep their
+ * reference and are then agents without a provider
+ * (da_application_agent_has_provider()): the library and the chat ask the
+ * person to choose another one. */
 void
 da_application_remove_provider (DaApplication *self,
                                  gint64         id)
 {
   g_autoptr(GPtrArray) providers = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) users = NULL;
 
   g_return_if_fail (DA_IS_APPLICATION (self));
 
+  users = da_application_list_agents_using_provider (self, id);
   providers = da_application_list_providers (self);
   for (guint i = 0; i < providers->len; i++)
     {
@@ -694,6 +710,72 @@ da_application_remove_provider (DaApplication *self,
   if (self->store != NULL && !da_store_delete_provider (self->store, id, &error))
     g_warning ("The provider could not be removed: %s", error->message);
   g_signal_emit (self, signals[PROVIDERS_CHANGED], 0);
+
+  if (users[0] != NULL)
+    {
+      /* Open chats drop the agents made with the old provider. */
+      refresh_sessions (self);
+      g_signal_emit (self, signals[AGENTS_CHANGED], 0);
+    }
+}
+
+/**
+ * da_application_list_agents_using_provider:
+ *
+ * Returns: (transfer full): the names of the library's agents that chat
+ *   through the provider @id, for the confirmation before it is removed
+ */
+GStrv
+da_application_list_agents_using_provider (DaApplication *self,
+                                           gint64         id)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) agents = NULL;
+  DaStoredProvider *provider = NULL;
+
+  g_return_val_if_fail (DA_IS_APPLICATION (self), NULL);
+
+  providers = da_application_list_providers (self);
+  for (guint i = 0; i < providers->len; i++)
+    if (((DaStoredProvider *) g_ptr_array_index (providers, i))->id == id)
+      provider = g_ptr_array_index (providers, i);
+
+  agents = da_application_list_agents (self);
+  for (guint i = 0; provider != NULL && i < agents->len; i++)
+    {
+      DaStoredAgent *agent = g_ptr_array_index (agents, i);
+      g_autoptr(DaAgentSpec) spec = spec_from_stored (agent);
+
+      if (spec_uses (spec, provider))
+        g_strv_builder_add (names, agent->name);
+    }
+
+  return g_strv_builder_end (names);
+}
+
+/**
+ * da_application_agent_has_provider:
+ *
+ * Returns: whether @spec names a provider that is still configured; an
+ *   agent whose provider was removed needs another one before it chats
+ */
+gboolean
+da_application_agent_has_provider (DaApplication     *self,
+                                   const DaAgentSpec *spec)
+{
+  g_autoptr(GPtrArray) providers = NULL;
+
+  g_return_val_if_fail (DA_IS_APPLICATION (self), FALSE);
+
+  if (spec == NULL || spec->provider_kind == NULL)
+    return FALSE;
+
+  providers = da_application_list_providers (self);
+  for (guint i = 0; i < providers->len; i++)
+    if (spec_uses (spec, g_ptr_array_index (providers, i)))
+      return TRUE;
+  return FALSE;
 }
 
 /* Agents */

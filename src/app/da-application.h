@@ -44,6 +44,10 @@ gint64         da_application_add_provider          (DaApplication  *self,
                                                      const char     *model);
 void           da_application_remove_provider       (DaApplication  *self,
                                                      gint64          id);
+GStrv          da_application_list_agents_using_provider (DaApplication *self,
+                                                     gint64          id);
+gboolean       da_application_agent_has_provider    (DaApplication  *self,
+                                                     const DaAgentSpec *spec);
 
 GPtrArray     *da_application_list_agents           (DaApplication  *self);
 DaAgentSpec   *da_application_find_agent            (DaApplication  *self,

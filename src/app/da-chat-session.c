@@ -724,8 +724,8 @@ da_chat_session_stop (DaChatSession *self)
     g_cancellable_cancel (self->cancellable);
 }
 
-/* Drops the last reply if it failed or was cut short, and asks again. The
- * failed reply stays in the history database. */
+/* Drops the last reply if it failed or was cut short, from the list and
+ * from the history database, and asks again. */
 void
 da_chat_session_retry (DaChatSession *self)
 {
@@ -751,7 +751,22 @@ da_chat_session_retry (DaChatSession *self)
           da_message_get_state (last) != DA_MESSAGE_STATE_INCOMPLETE)
         return;
 
+      if (self->store != NULL && da_message_get_id (last) >= 0)
+        {
+          g_autoptr(GError) error = NULL;
+
+          /* Already gone is as good as deleted; anything else is reported
+           * and the failed reply stays where the person can see it. */
+          if (!da_store_delete_message (self->store, da_message_get_id (last), &error) &&
+              !g_error_matches (error, DA_STORE_ERROR, DA_STORE_ERROR_NOT_FOUND))
+            {
+              report (self, error);
+              return;
+            }
+          da_message_set_id (last, -1);
+        }
       g_list_store_remove (self->messages, n - 1);
+      touch (self);
       start_reply (self);
     }
 }

@@ -24,6 +24,7 @@ struct _DaChatView
   GtkListView       *list_view;
   GtkWidget         *setup_box;
   GtkLabel          *setup_label;
+  GtkButton         *setup_button;
   GtkLabel          *human_label;
   GtkTextView       *composer;
   GtkStack          *button_stack;
@@ -339,6 +340,7 @@ da_chat_view_class_init (DaChatViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaChatView, list_view);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, setup_box);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, setup_label);
+  gtk_widget_class_bind_template_child (widget_class, DaChatView, setup_button);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, human_label);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, composer);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, button_stack);
@@ -457,6 +459,34 @@ da_chat_view_set_needs_setup (DaChatView *self,
     gtk_label_set_label (self->setup_label, reason);
   gtk_widget_set_visible (self->setup_box, self->needs_setup);
   update_actions (self);
+}
+
+/**
+ * da_chat_view_set_setup_action:
+ * @label: the call to action's button label (with a mnemonic)
+ * @detailed_action: what it does ("win.preferences")
+ *
+ * The button shown beside the reason of da_chat_view_set_needs_setup().
+ */
+void
+da_chat_view_set_setup_action (DaChatView *self,
+                               const char *label,
+                               const char *detailed_action)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  g_return_if_fail (DA_IS_CHAT_VIEW (self));
+  g_return_if_fail (label != NULL && detailed_action != NULL);
+
+  if (!g_action_parse_detailed_name (detailed_action, &name, &target, NULL))
+    g_return_if_reached ();
+
+  gtk_button_set_label (self->setup_button, label);
+  /* Name and target change together: never one with the other's old value. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->setup_button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->setup_button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->setup_button), name);
 }
 
 /* When an agent waits for the person, the composer says so. */

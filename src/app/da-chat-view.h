@@ -18,6 +18,9 @@ void        da_chat_view_set_busy          (DaChatView *self,
                                             gboolean    busy);
 void        da_chat_view_set_needs_setup   (DaChatView *self,
                                             const char *reason);
+void        da_chat_view_set_setup_action  (DaChatView *self,
+                                            const char *label,
+                                            const char *detailed_action);
 void        da_chat_view_set_human_prompt  (DaChatView *self,
                                             const char *prompt);
 char       *da_chat_view_get_draft         (DaChatView *self);

@@ -212,6 +212,8 @@ da_permission_dialog_new (GtkWindow           *parent,
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   DaPermissionKind kind;
+  const char *confirm;
+  gboolean is_script;
   GtkWidget *box, *grid, *check;
   int row = 0;
 
@@ -230,6 +232,7 @@ da_permission_dialog_new (GtkWindow           *parent,
   tool = da_permission_request_get_display_tool (request);
   target = da_permission_request_get_display_target (request);
   detail = da_permission_request_get_display_detail (request);
+  is_script = g_strcmp0 (da_permission_request_get_tool (request), "run_python") == 0;
 
   heading = format_heading (kind, agent);
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
@@ -253,11 +256,28 @@ da_permission_dialog_new (GtkWindow           *parent,
   gtk_widget_add_css_class (GTK_WIDGET (self->target_label), "permission-target");
   if (detail != NULL && *detail != '\0')
     self->detail_label = add_row (GTK_GRID (grid), row++,
-                                  kind == DA_PERMISSION_RUN ? _("Command") : _("Details"),
+                                  kind != DA_PERMISSION_RUN ? _("Details") :
+                                  is_script ? _("Script") : _("Command"),
                                   detail, TRUE);
   gtk_box_append (GTK_BOX (box), grid);
 
-  check = gtk_check_button_new_with_mnemonic (_("I _understand this agent may do this from now on without asking"));
+  /* "Always" for a shell or an interpreter covers only this command line
+   * or script: the program alone would allow anything. */
+  if (!da_permission_request_get_always_exact (request))
+    confirm = _("I _understand this agent may do this from now on without asking");
+  else if (is_script)
+    {
+      confirm = _("I _understand this agent may run this exact script from now on without asking");
+      adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "always",
+                                             _("_Always Allow This Script"));
+    }
+  else
+    {
+      confirm = _("I _understand this agent may run this exact command from now on without asking");
+      adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "always",
+                                             _("_Always Allow This Command"));
+    }
+  check = gtk_check_button_new_with_mnemonic (confirm);
   self->confirm_button = GTK_CHECK_BUTTON (check);
   g_signal_connect_object (check, "toggled", G_CALLBACK (confirm_toggled_cb), self, G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (box), check);

@@ -91,12 +91,60 @@ style_changed_cb (DaPreferencesWindow *self)
 }
 
 static void
+remove_provider_response_cb (AdwMessageDialog    *dialog,
+                             const char          *response,
+                             DaPreferencesWindow *self)
+{
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "provider-id");
+
+  if (g_strcmp0 (response, "remove") == 0)
+    da_application_remove_provider (self->app, id);
+}
+
+/* Agents chat through a provider: removing it is confirmed, naming them,
+ * since they then need another one. */
+static void
 remove_provider_cb (GtkButton           *button,
                     DaPreferencesWindow *self)
 {
   gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (button), "provider-id");
+  g_auto(GStrv) users = da_application_list_agents_using_provider (self->app, id);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
 
-  da_application_remove_provider (self->app, id);
+  for (guint i = 0; users[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (names, _(", "));
+      /* TRANSLATORS: an agent's name in a list of agents */
+      g_string_append_printf (names, _("“%s”"), users[i]);
+    }
+
+  if (users[0] == NULL)
+    body = g_strdup (_("No agent uses this provider. Its API key is removed from the keyring."));
+  else
+    /* TRANSLATORS: %s is a list of agent names */
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The agent %s uses this provider. It will need another "
+                                         "provider before it can chat again.",
+                                         "The agents %s use this provider. They will need another "
+                                         "provider before they can chat again.",
+                                         g_strv_length (users)),
+                            names->str);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Provider?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "provider-id", g_memdup2 (&id, sizeof id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_provider_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

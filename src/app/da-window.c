@@ -62,13 +62,43 @@ have_provider (DaWindow *self)
          da_application_get_default_provider (get_app (self), &kind, &url, &model);
 }
 
+/* The open chat's agent is in the library but its provider was removed. */
+static DaAgentSpec *
+agent_without_provider (DaWindow *self)
+{
+  g_autoptr(DaAgentSpec) spec = NULL;
+
+  if (self->session == NULL || get_app (self) == NULL)
+    return NULL;
+  spec = da_application_find_agent (get_app (self), da_chat_session_get_agent_name (self->session), NULL);
+  if (spec == NULL || da_application_agent_has_provider (get_app (self), spec))
+    return NULL;
+  return g_steal_pointer (&spec);
+}
+
 static void
 update_setup_state (DaWindow *self)
 {
   gboolean ready = have_provider (self);
+  g_autoptr(DaAgentSpec) orphan = ready ? agent_without_provider (self) : NULL;
 
-  da_chat_view_set_needs_setup (self->chat_view,
-                                ready ? NULL : _("Add a provider to start chatting."));
+  if (orphan != NULL)
+    {
+      g_autofree char *reason =
+        g_strdup_printf (_("“%s” has no provider: the one it used was removed. "
+                           "Choose another one for it to go on chatting."), orphan->name);
+      g_autofree char *action = g_action_print_detailed_name ("win.edit-agent",
+                                                              g_variant_new_string (orphan->name));
+
+      da_chat_view_set_needs_setup (self->chat_view, reason);
+      da_chat_view_set_setup_action (self->chat_view, _("_Choose a Provider"), action);
+    }
+  else
+    {
+      da_chat_view_set_needs_setup (self->chat_view,
+                                    ready ? NULL : _("Add a provider to start chatting."));
+      da_chat_view_set_setup_action (self->chat_view, _("_Set Up a Provider"), "win.preferences");
+    }
   if (!ready && self->session == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "welcome");
   else if (self->session == NULL)
@@ -547,6 +577,12 @@ providers_changed_cb (DaWindow *self)
   update_setup_state (self);
 }
 
+static void
+agents_changed_cb (DaWindow *self)
+{
+  update_setup_state (self);
+}
+
 /* Actions */
 
 static void
@@ -670,6 +706,27 @@ agents_action (GtkWidget  *widget,
 
   gtk_window_set_transient_for (library, GTK_WINDOW (self));
   gtk_window_present (library);
+}
+
+/* The agent library, open at one agent's editor. */
+static void
+edit_agent_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DaWindow *self = DA_WINDOW (widget);
+  g_autoptr(DaAgentSpec) spec = NULL;
+  GtkWidget *library;
+  gint64 id = -1;
+
+  if (get_app (self) == NULL ||
+      (spec = da_application_find_agent (get_app (self), g_variant_get_string (parameter, NULL), &id)) == NULL)
+    return;
+
+  library = da_agent_library_new (get_app (self));
+  gtk_window_set_transient_for (GTK_WINDOW (library), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (library));
+  gtk_widget_activate_action (library, "agent.edit", "x", id);
 }
 
 static void
@@ -969,6 +1026,8 @@ attach_to_application (DaWindow      *self,
   sessions_changed_cb (self, 0, 0, g_list_model_get_n_items (sessions), sessions);
   g_signal_connect_object (app, "providers-changed", G_CALLBACK (providers_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "agents-changed", G_CALLBACK (agents_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   if (da_application_get_store_error (app) != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("History is not saved: %s"),
@@ -1066,6 +1125,7 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-chat", NULL, new_chat_action);
   gtk_widget_class_install_action (widget_class, "win.new-chat-with-agent", "s", new_chat_with_agent_action);
   gtk_widget_class_install_action (widget_class, "win.agents", NULL, agents_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-agent", "s", edit_agent_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
 
   g_signal_new ("export-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

@@ -44,6 +44,7 @@ struct _DaChat
   DaAgent   *speaker;
   DaMessage *streaming;
   gulong     reply_started_ids[2];
+  gulong     reply_completed_ids[2];
 
   guint      started : 1;
 };
@@ -87,9 +88,15 @@ static void
 disconnect_agents (DaChat *self)
 {
   if (self->initiator != NULL)
-    g_clear_signal_handler (&self->reply_started_ids[0], self->initiator);
+    {
+      g_clear_signal_handler (&self->reply_started_ids[0], self->initiator);
+      g_clear_signal_handler (&self->reply_completed_ids[0], self->initiator);
+    }
   if (self->recipient != NULL)
-    g_clear_signal_handler (&self->reply_started_ids[1], self->recipient);
+    {
+      g_clear_signal_handler (&self->reply_started_ids[1], self->recipient);
+      g_clear_signal_handler (&self->reply_completed_ids[1], self->recipient);
+    }
 }
 
 static void
@@ -137,6 +144,22 @@ add_message (DaChat    *self,
 }
 
 static void
+complete_streaming (DaChat  *self,
+                    DaAgent *agent)
+{
+  g_autoptr(DaMessage) done = g_steal_pointer (&self->streaming);
+
+  if (done == NULL)
+    return;
+
+  if (da_message_get_state (done) == DA_MESSAGE_STATE_STREAMING)
+    da_message_set_state (done, DA_MESSAGE_STATE_COMPLETE);
+  g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, agent, done);
+  if (da_message_get_role (done) == DA_ROLE_ASSISTANT)
+    g_signal_emit (self, signals[USAGE], 0, agent, done);
+}
+
+static void
 reply_started_cb (DaAgent   *agent,
                   DaMessage *reply,
                   DaChat    *self)
@@ -146,19 +169,23 @@ reply_started_cb (DaAgent   *agent,
 
   /* A reply that used tools announces each of its messages in turn (the
    * call, the results, the next reply): the previous one is final. */
-  if (self->streaming != NULL)
-    {
-      g_autoptr(DaMessage) done = g_steal_pointer (&self->streaming);
-
-      if (da_message_get_state (done) == DA_MESSAGE_STATE_STREAMING)
-        da_message_set_state (done, DA_MESSAGE_STATE_COMPLETE);
-      g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, agent, done);
-      if (da_message_get_role (done) == DA_ROLE_ASSISTANT)
-        g_signal_emit (self, signals[USAGE], 0, agent, done);
-    }
+  complete_streaming (self, agent);
 
   self->streaming = g_object_ref (reply);
   add_message (self, agent, reply);
+}
+
+/* A reply that asks for tools is final before they run: its calls come
+ * before their permission requests and results. */
+static void
+reply_completed_cb (DaAgent   *agent,
+                    DaMessage *reply,
+                    DaChat    *self)
+{
+  if (self->task == NULL || agent != self->speaker || self->streaming != reply)
+    return;
+
+  complete_streaming (self, agent);
 }
 
 static gboolean
@@ -590,6 +617,10 @@ da_chat_run_async (DaChat              *self,
     g_signal_connect (self->initiator, "reply-started", G_CALLBACK (reply_started_cb), self);
   self->reply_started_ids[1] =
     g_signal_connect (self->recipient, "reply-started", G_CALLBACK (reply_started_cb), self);
+  self->reply_completed_ids[0] =
+    g_signal_connect (self->initiator, "reply-completed", G_CALLBACK (reply_completed_cb), self);
+  self->reply_completed_ids[1] =
+    g_signal_connect (self->recipient, "reply-completed", G_CALLBACK (reply_completed_cb), self);
 
   da_agent_prepare_chat (self->initiator, self->recipient);
   da_agent_prepare_chat (self->recipient, self->initiator);

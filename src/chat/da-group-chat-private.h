@@ -57,6 +57,7 @@ struct _DaGroupChat
   DaAgent                   *speaker;
   DaMessage                 *streaming;
   gulong                     reply_started_id;
+  gulong                     reply_completed_id;
   gulong                     cancelled_id;
   GMainContext              *context;
   /* Cancelled when the run ends, whatever is in flight */

@@ -180,7 +180,10 @@ static void
 disconnect_speaker (DaGroupChat *self)
 {
   if (self->speaker != NULL)
-    g_clear_signal_handler (&self->reply_started_id, self->speaker);
+    {
+      g_clear_signal_handler (&self->reply_started_id, self->speaker);
+      g_clear_signal_handler (&self->reply_completed_id, self->speaker);
+    }
   self->speaker = NULL;
 }
 
@@ -454,6 +457,35 @@ answer_handoffs (DaGroupChat *self,
 }
 
 static void
+complete_streaming (DaGroupChat *self,
+                    DaAgent     *agent)
+{
+  g_autoptr(DaMessage) done = g_steal_pointer (&self->streaming);
+
+  if (done == NULL)
+    return;
+
+  if (da_message_get_state (done) == DA_MESSAGE_STATE_STREAMING)
+    da_message_set_state (done, DA_MESSAGE_STATE_COMPLETE);
+  g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, agent, done);
+  if (da_message_get_prompt_tokens (done) > 0 || da_message_get_completion_tokens (done) > 0)
+    g_signal_emit (self, signals[USAGE], 0, agent, done);
+}
+
+/* A reply that asks for tools is final before they run: its calls come
+ * before their permission requests and results. */
+static void
+reply_completed_cb (DaAgent     *agent,
+                    DaMessage   *reply,
+                    DaGroupChat *self)
+{
+  if (self->task == NULL || agent != self->speaker || self->streaming != reply)
+    return;
+
+  complete_streaming (self, agent);
+}
+
+static void
 reply_started_cb (DaAgent     *agent,
                   DaMessage   *reply,
                   DaGroupChat *self)
@@ -463,16 +495,7 @@ reply_started_cb (DaAgent     *agent,
 
   /* A reply that used tools announces each of its messages in turn (the
    * call, the results, the next reply): the previous one is final. */
-  if (self->streaming != NULL)
-    {
-      g_autoptr(DaMessage) done = g_steal_pointer (&self->streaming);
-
-      if (da_message_get_state (done) == DA_MESSAGE_STATE_STREAMING)
-        da_message_set_state (done, DA_MESSAGE_STATE_COMPLETE);
-      g_signal_emit (self, signals[MESSAGE_COMPLETED], 0, agent, done);
-      if (da_message_get_prompt_tokens (done) > 0 || da_message_get_completion_tokens (done) > 0)
-        g_signal_emit (self, signals[USAGE], 0, agent, done);
-    }
+  complete_streaming (self, agent);
 
   self->streaming = g_object_ref (reply);
   g_ptr_array_add (self->messages, g_object_ref (reply));
@@ -639,6 +662,8 @@ _da_group_chat_speak (DaGroupChat *self,
   self->speaker = speaker;
   self->reply_started_id = g_signal_connect (speaker, "reply-started",
                                              G_CALLBACK (reply_started_cb), self);
+  self->reply_completed_id = g_signal_connect (speaker, "reply-completed",
+                                               G_CALLBACK (reply_completed_cb), self);
   da_agent_generate_reply_async (speaker,
                                  da_agent_get_history (speaker, DA_AGENT (self->manager)),
                                  DA_AGENT (self->manager),

@@ -102,6 +102,11 @@ permissions_list (int   argc,
           add_string (b, "kind", grant->kind);
           add_string (b, "target", grant->target);
           add_string (b, "sha256", grant->sha256);
+          if (grant->detail_sha256 != NULL)
+            {
+              add_string (b, "detail", grant->detail);
+              add_string (b, "detail_sha256", grant->detail_sha256);
+            }
           json_builder_set_member_name (b, "created_at");
           json_builder_add_int_value (b, grant->created_at / G_USEC_PER_SEC);
           json_builder_end_object (b);
@@ -112,7 +117,16 @@ permissions_list (int   argc,
           g_autofree char *who = da_escape_for_display (grant->agent, -1);
           g_autofree char *target = da_escape_for_display (grant->target, -1);
 
-          g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", grant->id, who, grant->kind, target);
+          if (grant->detail_sha256 != NULL)
+            {
+              g_autofree char *detail = da_escape_for_display (grant->detail ? grant->detail : "", -1);
+
+              /* A grant of one command line or script, not of the program. */
+              g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s: %s\n", grant->id, who, grant->kind,
+                       target, detail);
+            }
+          else
+            g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", grant->id, who, grant->kind, target);
         }
     }
   if (!json && grants->len == 0)

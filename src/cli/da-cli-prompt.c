@@ -186,6 +186,18 @@ finish_current (DaCliPrompt        *self,
   next_request (self);
 }
 
+/* What "always" covers: the target, or for a command line or a script
+ * only that exact text. */
+static const char *
+always_scope (DaPermissionRequest *request)
+{
+  if (!da_permission_request_get_always_exact (request))
+    return "this";
+  if (g_strcmp0 (da_permission_request_get_tool (request), "run_python") == 0)
+    return "this exact script";
+  return "this exact command";
+}
+
 static char *
 question (DaPermissionRequest *request)
 {
@@ -198,13 +210,14 @@ question (DaPermissionRequest *request)
   g_string_append_printf (text, "┏ ⚠️  %s (%s) requests %s.\n", agent, tool, what);
   if (detail != NULL)
     g_string_append_printf (text, "┠─ %s: %s\n",
-                            da_permission_request_get_kind (request) == DA_PERMISSION_RUN
-                              ? "Command" : "For",
+                            da_permission_request_get_kind (request) != DA_PERMISSION_RUN ? "For" :
+                            g_strcmp0 (da_permission_request_get_tool (request), "run_python") == 0
+                              ? "Script" : "Command",
                             detail);
   g_string_append_printf (text, "┠─ Run again with %s to bypass this prompt.\n",
                           da_permission_request_get_flag (request));
   g_string_append_printf (text, "┗ Allow? [y/n/A] (y = yes, allow once; n = no, deny; "
-                          "A = always allow this for %s) > ", agent);
+                          "A = always allow %s for %s) > ", always_scope (request), agent);
   return g_string_free (text, FALSE);
 }
 
@@ -236,8 +249,9 @@ answered_line (DaCliPrompt *self,
       {
         g_autofree char *agent = da_permission_request_get_display_agent (pending->request);
         g_autofree char *text =
-          g_strdup_printf ("┗ Always allow this for %s, in later runs too? Type 'always' to "
-                           "confirm; anything else allows only this time > ", agent);
+          g_strdup_printf ("┗ Always allow %s for %s, in later runs too? Type 'always' to "
+                           "confirm; anything else allows only this time > ",
+                           always_scope (pending->request), agent);
 
         self->confirming = TRUE;
         say (self, text);

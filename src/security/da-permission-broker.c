@@ -22,6 +22,13 @@
  * always or deny. Without a prompter the answer is deny. Concurrent
  * identical requests (same agent, kind and target) share one prompt.
  *
+ * A request to run a program with a detail (a shell's command line, a
+ * script for an interpreter) is about that input, not the program: the
+ * program alone would grant everything. "Always" for it is bound to the
+ * exact detail (its SHA-256) as well as to the program's content, and
+ * only such a grant answers it; requests with different details are
+ * different questions.
+ *
  * Every decision — by rule, by grant, by the person, for want of a
  * prompter — and every denial the sandbox reports afterwards is a row of
  * the audit log, and is announced with #DaPermissionBroker::decided.
@@ -36,6 +43,7 @@ struct _DaPermissionBroker
   GHashTable           *permissions;    /* agent → DaPermissions */
   DaPermissions        *fallback;
   GHashTable           *grant_rules;    /* agent → DaPermissions built from grants */
+  GHashTable           *exact_grants;   /* exact_key () of grants bound to a detail */
   GPtrArray            *memory_grants;  /* DaGrant, when there is no store */
   gint64                next_grant_id;
   GHashTable           *pending;        /* key → Pending */
@@ -167,6 +175,21 @@ program_sha256 (const char *workspace,
   return g_strdup (g_checksum_get_string (checksum));
 }
 
+static char *
+detail_sha256 (const char *detail)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, detail, -1);
+}
+
+static char *
+exact_key (const char       *agent,
+           DaPermissionKind  kind,
+           const char       *target,
+           const char       *detail_digest)
+{
+  return g_strdup_printf ("%s\x1f%d\x1f%s\x1f%s", agent, (int) kind, target, detail_digest);
+}
+
 static void
 add_grant_rule (DaPermissions    *rules,
                 DaPermissionKind  kind,
@@ -233,7 +256,11 @@ get_grant_rules (DaPermissionBroker *self,
           if (g_strcmp0 (now, grant->sha256) != 0)
             continue;
         }
-      add_grant_rule (rules, kind, grant->target);
+      if (grant->detail_sha256 != NULL)
+        g_hash_table_add (self->exact_grants,
+                          exact_key (agent, kind, grant->target, grant->detail_sha256));
+      else
+        add_grant_rule (rules, kind, grant->target);
     }
 
   g_hash_table_insert (self->grant_rules, g_strdup (agent), rules);
@@ -259,6 +286,7 @@ da_permission_broker_finalize (GObject *object)
 
   g_hash_table_unref (self->permissions);
   g_hash_table_unref (self->grant_rules);
+  g_hash_table_unref (self->exact_grants);
   g_hash_table_unref (self->pending);
   g_ptr_array_unref (self->memory_grants);
   g_clear_object (&self->fallback);
@@ -352,6 +380,7 @@ da_permission_broker_init (DaPermissionBroker *self)
 {
   self->permissions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->grant_rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->exact_grants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pending_free);
   self->memory_grants = g_ptr_array_new_with_free_func ((GDestroyNotify) da_grant_free);
   self->next_grant_id = 1;
@@ -401,6 +430,7 @@ da_permission_broker_set_permissions (DaPermissionBroker *self,
   else
     g_hash_table_replace (self->permissions, g_strdup (agent), g_object_ref (permissions));
   g_hash_table_remove_all (self->grant_rules);
+  g_hash_table_remove_all (self->exact_grants);
 }
 
 /**
@@ -481,18 +511,22 @@ rule_is_explicit (const char *rule)
   return rule != NULL && strcmp (rule, "(all)") != 0 && rule[0] != '*';
 }
 
-/* Rules, then grants; never asks and never writes the audit log. */
+/* Rules, then grants; never asks and never writes the audit log. A
+ * request bound to its detail is answered only by a grant of that very
+ * detail. */
 static DaPermissionDecision
 check (DaPermissionBroker  *self,
        const char          *agent,
        DaPermissionKind     kind,
        const char          *target,
+       const char          *detail,
        char               **reason,
        gboolean            *explicit_target)
 {
   g_auto(DaPermissionMatch) match = { 0 };
   g_auto(DaPermissionMatch) granted = { 0 };
   DaPermissionDecision decision;
+  DaPermissions *grants;
 
   decision = da_permissions_check (da_permission_broker_get_permissions (self, agent),
                                    kind, target, &match);
@@ -503,8 +537,21 @@ check (DaPermissionBroker  *self,
       return decision;
     }
 
-  if (da_permissions_check (get_grant_rules (self, agent), kind, target, &granted) ==
-      DA_PERMISSION_DECISION_ALLOW)
+  grants = get_grant_rules (self, agent);
+  if (_da_permission_binds_detail (kind, detail))
+    {
+      g_autofree char *digest = detail_sha256 (detail);
+      g_autofree char *key = exact_key (agent, kind, target, digest);
+
+      if (g_hash_table_contains (self->exact_grants, key))
+        {
+          *reason = g_strdup_printf ("always allowed for %s (this exact input to %s)", agent, target);
+          *explicit_target = TRUE;
+          return DA_PERMISSION_DECISION_ALLOW;
+        }
+    }
+  else if (da_permissions_check (grants, kind, target, &granted) ==
+           DA_PERMISSION_DECISION_ALLOW)
     {
       *reason = g_strdup_printf ("always allowed for %s (%s)", agent,
                                  granted.rule ? granted.rule : target);
@@ -538,7 +585,7 @@ da_permission_broker_check (DaPermissionBroker  *self,
   g_return_val_if_fail (DA_IS_PERMISSION_BROKER (self), DA_PERMISSION_DECISION_DENY);
   g_return_val_if_fail (agent != NULL && target != NULL, DA_PERMISSION_DECISION_DENY);
 
-  decision = check (self, agent, kind, target, &why, &explicit_target);
+  decision = check (self, agent, kind, target, NULL, &why, &explicit_target);
   if (reason != NULL)
     *reason = g_steal_pointer (&why);
   return decision;
@@ -580,17 +627,25 @@ store_grant (DaPermissionBroker *self,
 {
   DaPermissions *base = da_permission_broker_get_permissions (self, data->agent);
   g_autofree char *sha = NULL;
+  g_autofree char *digest = NULL;
+  const char *detail = NULL;
   DaPermissions *rules;
   const char *kind = da_permission_kind_to_string (data->kind);
 
   if (data->kind == DA_PERMISSION_RUN)
     sha = program_sha256 (da_permissions_get_workspace (base), data->target);
+  if (_da_permission_binds_detail (data->kind, data->detail))
+    {
+      detail = data->detail;
+      digest = detail_sha256 (detail);
+    }
 
   if (self->store != NULL)
     {
       g_autoptr(GError) error = NULL;
 
-      if (da_store_add_grant (self->store, data->agent, kind, data->target, sha, &error) < 0)
+      if (da_store_add_grant_full (self->store, data->agent, kind, data->target, sha,
+                                   detail, digest, &error) < 0)
         g_warning ("Could not store the grant: %s", error->message);
     }
   else
@@ -602,13 +657,18 @@ store_grant (DaPermissionBroker *self,
         .target = data->target,
         .sha256 = sha,
         .created_at = g_get_real_time (),
+        .detail = (char *) detail,
+        .detail_sha256 = digest,
       };
 
       g_ptr_array_add (self->memory_grants, da_grant_copy (&grant));
     }
 
   rules = get_grant_rules (self, data->agent);
-  add_grant_rule (rules, data->kind, data->target);
+  if (digest != NULL)
+    g_hash_table_add (self->exact_grants, exact_key (data->agent, data->kind, data->target, digest));
+  else
+    add_grant_rule (rules, data->kind, data->target);
 }
 
 static void
@@ -742,7 +802,7 @@ da_permission_broker_request_async (DaPermissionBroker  *self,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  decision = check (self, agent, kind, target, &reason, &explicit_target);
+  decision = check (self, agent, kind, target, detail, &reason, &explicit_target);
   if (decision == DA_PERMISSION_DECISION_ALLOW)
     {
       task_done (task, decision, "allow", g_steal_pointer (&reason), explicit_target);
@@ -763,7 +823,10 @@ da_permission_broker_request_async (DaPermissionBroker  *self,
       return;
     }
 
-  key = g_strdup_printf ("%s\x1f%d\x1f%s", agent, (int) kind, target);
+  if (_da_permission_binds_detail (kind, detail))
+    key = g_strdup_printf ("%s\x1f%d\x1f%s\x1f%s", agent, (int) kind, target, detail);
+  else
+    key = g_strdup_printf ("%s\x1f%d\x1f%s", agent, (int) kind, target);
   pending = g_hash_table_lookup (self->pending, key);
   if (pending != NULL)
     {
@@ -914,6 +977,7 @@ da_permission_broker_revoke (DaPermissionBroker  *self,
     }
 
   g_hash_table_remove_all (self->grant_rules);
+  g_hash_table_remove_all (self->exact_grants);
   return TRUE;
 }
 

@@ -17,5 +17,7 @@ DaPermissionRequest *_da_permission_request_new (const char               *agent
                                                  DaPermissionAnsweredFunc  func,
                                                  gpointer                  user_data);
 void                 _da_permission_request_detach (DaPermissionRequest   *self);
+gboolean             _da_permission_binds_detail   (DaPermissionKind       kind,
+                                                    const char            *detail);
 
 G_END_DECLS

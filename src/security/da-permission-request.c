@@ -251,6 +251,30 @@ da_permission_request_get_flag (DaPermissionRequest *self)
   return flags[self->kind];
 }
 
+/* A program run with a detail (a shell's command line, an interpreter's
+ * script) is granted for that input only: the program alone would allow
+ * anything. */
+gboolean
+_da_permission_binds_detail (DaPermissionKind  kind,
+                             const char       *detail)
+{
+  return kind == DA_PERMISSION_RUN && detail != NULL;
+}
+
+/**
+ * da_permission_request_get_always_exact:
+ *
+ * Returns: whether "always" allows only this exact detail (the command
+ *   line, the script; bound to its SHA-256 and the program's) rather
+ *   than the whole target; prompts should say so
+ */
+gboolean
+da_permission_request_get_always_exact (DaPermissionRequest *self)
+{
+  g_return_val_if_fail (DA_IS_PERMISSION_REQUEST (self), FALSE);
+  return _da_permission_binds_detail (self->kind, self->detail);
+}
+
 gboolean
 da_permission_request_get_answered (DaPermissionRequest *self)
 {

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
  * @DA_PERMISSION_ANSWER_DENY: deny this request
  * @DA_PERMISSION_ANSWER_ONCE: allow this request only
  * @DA_PERMISSION_ANSWER_ALWAYS: allow this target for this agent from now
- *   on (stored as a grant, revocable)
+ *   on (stored as a grant, revocable); for a program run with a detail
+ *   (a command line, a script), only that exact detail
+ *   (da_permission_request_get_always_exact())
  */
 typedef enum
 {
@@ -46,6 +48,7 @@ char                *da_permission_request_get_display_detail  (DaPermissionRequ
 char                *da_permission_request_describe            (DaPermissionRequest *self);
 const char          *da_permission_request_get_flag            (DaPermissionRequest *self);
 gboolean             da_permission_request_get_answered        (DaPermissionRequest *self);
+gboolean             da_permission_request_get_always_exact    (DaPermissionRequest *self);
 void                 da_permission_request_answer              (DaPermissionRequest *self,
                                                                 DaPermissionAnswer   answer);
 

@@ -395,6 +395,30 @@ da_store_add_grant (DaStore     *self,
                     const char  *sha256,
                     GError     **error)
 {
+  return da_store_add_grant_full (self, agent, kind, target, sha256, NULL, NULL, error);
+}
+
+/**
+ * da_store_add_grant_full:
+ * @sha256: (nullable): hex digest the target must still have, or %NULL
+ * @detail: (nullable): the input the grant is for, as shown to the person
+ * @detail_sha256: (nullable): hex digest a later input must have for the
+ *   grant to apply, or %NULL for a grant of the whole target
+ *
+ * Records an "always allow" decision, possibly bound to one input.
+ *
+ * Returns: the grant's id, or -1 with @error set
+ */
+gint64
+da_store_add_grant_full (DaStore     *self,
+                         const char  *agent,
+                         const char  *kind,
+                         const char  *target,
+                         const char  *sha256,
+                         const char  *detail,
+                         const char  *detail_sha256,
+                         GError     **error)
+{
   g_autoptr(DaStmt) stmt = NULL;
 
   g_return_val_if_fail (DA_IS_STORE (self), -1);
@@ -405,7 +429,8 @@ da_store_add_grant (DaStore     *self,
     return -1;
 
   stmt = _da_db_prepare (self->db,
-    "INSERT INTO grants (agent, kind, target, sha256, created_at) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+    "INSERT INTO grants (agent, kind, target, sha256, created_at, detail, detail_sha256)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   if (stmt == NULL)
     return -1;
 
@@ -414,6 +439,8 @@ da_store_add_grant (DaStore     *self,
   sqlite3_bind_text (stmt, 3, target, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, sha256, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
+  sqlite3_bind_text (stmt, 6, detail, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, detail_sha256, -1, SQLITE_STATIC);
 
   if (!_da_db_step_done (self->db, stmt, error))
     return -1;
@@ -439,11 +466,12 @@ da_store_list_grants (DaStore     *self,
 
   if (agent != NULL)
     stmt = _da_db_prepare (self->db,
-      "SELECT id, agent, kind, target, sha256, created_at FROM grants WHERE agent = ?1 ORDER BY id",
-      error);
+      "SELECT id, agent, kind, target, sha256, created_at, detail, detail_sha256"
+      " FROM grants WHERE agent = ?1 ORDER BY id", error);
   else
     stmt = _da_db_prepare (self->db,
-      "SELECT id, agent, kind, target, sha256, created_at FROM grants ORDER BY id", error);
+      "SELECT id, agent, kind, target, sha256, created_at, detail, detail_sha256"
+      " FROM grants ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
 
@@ -459,6 +487,8 @@ da_store_list_grants (DaStore     *self,
       grant->target = g_strdup (_da_db_column_text (stmt, 3));
       grant->sha256 = g_strdup (_da_db_column_text (stmt, 4));
       grant->created_at = sqlite3_column_int64 (stmt, 5);
+      grant->detail = g_strdup (_da_db_column_text (stmt, 6));
+      grant->detail_sha256 = g_strdup (_da_db_column_text (stmt, 7));
       g_ptr_array_add (grants, grant);
     }
 

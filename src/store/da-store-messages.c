@@ -424,6 +424,59 @@ da_store_update_message (DaStore    *self,
 }
 
 /**
+ * da_store_delete_message:
+ * @id: the message's id
+ *
+ * Deletes one message (a failed reply the person retries, say) in one
+ * transaction: the conversation's count and the full-text index follow
+ * (triggers), usage rows keep their figures without the message. A
+ * message still streaming is no longer followed.
+ *
+ * Returns: %FALSE with %DA_STORE_ERROR_NOT_FOUND when there is no such
+ *   message
+ */
+gboolean
+da_store_delete_message (DaStore  *self,
+                         gint64    id,
+                         GError  **error)
+{
+  g_autoptr(DaStmt) stmt = NULL;
+  GHashTableIter iter;
+  DaStreamWatch *watch;
+  gboolean own_transaction;
+
+  g_return_val_if_fail (DA_IS_STORE (self), FALSE);
+
+  g_hash_table_iter_init (&iter, self->watches);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&watch))
+    if (watch->id == id)
+      {
+        watch_stop (watch);
+        break;
+      }
+
+  stmt = _da_db_prepare (self->db, "DELETE FROM messages WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  own_transaction = sqlite3_get_autocommit (self->db->handle);
+  if (own_transaction && !_da_db_exec (self->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!_da_db_step_done (self->db, stmt, error) ||
+      !_da_store_check_changed (self, "message", id, error) ||
+      (own_transaction && !_da_db_exec (self->db, "COMMIT", error)))
+    {
+      if (own_transaction)
+        sqlite3_exec (self->db->handle, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * da_store_flush:
  *
  * Writes the pending text of every streaming message now, and adds the

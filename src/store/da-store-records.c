@@ -103,6 +103,8 @@ da_grant_copy (const DaGrant *self)
   copy->kind = g_strdup (self->kind);
   copy->target = g_strdup (self->target);
   copy->sha256 = g_strdup (self->sha256);
+  copy->detail = g_strdup (self->detail);
+  copy->detail_sha256 = g_strdup (self->detail_sha256);
   return copy;
 }
 
@@ -115,5 +117,7 @@ da_grant_free (DaGrant *self)
   g_free (self->kind);
   g_free (self->target);
   g_free (self->sha256);
+  g_free (self->detail);
+  g_free (self->detail_sha256);
   g_free (self);
 }

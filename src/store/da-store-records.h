@@ -46,7 +46,9 @@ typedef struct
   gint64  conversation_id;
 } DaAuditEntry;
 
-/* An "always allow" decision; sha256 pins the target's content when set. */
+/* An "always allow" decision; sha256 pins the target's content when set;
+ * detail_sha256, when set, binds the grant to one input of the program
+ * (the exact command line, the script), whose text is detail. */
 typedef struct
 {
   gint64  id;
@@ -55,6 +57,8 @@ typedef struct
   char   *target;
   char   *sha256;
   gint64  created_at;
+  char   *detail;
+  char   *detail_sha256;
 } DaGrant;
 
 GType             da_stored_agent_get_type    (void) G_GNUC_CONST;

@@ -131,6 +131,12 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL"
   ");"
   "CREATE INDEX grants_by_agent ON grants (agent);",
+
+  /* 2: a grant for a program with an input (a shell command, a script) is
+   * bound to that input: detail is the text shown to the person,
+   * detail_sha256 what a later request's input must hash to. */
+  "ALTER TABLE grants ADD COLUMN detail TEXT;"
+  "ALTER TABLE grants ADD COLUMN detail_sha256 TEXT;",
 };
 
 guint

@@ -57,6 +57,9 @@ gboolean        da_store_add_message           (DaStore              *self,
 gboolean        da_store_update_message        (DaStore              *self,
                                                 DaMessage            *message,
                                                 GError              **error);
+gboolean        da_store_delete_message        (DaStore              *self,
+                                                gint64                id,
+                                                GError              **error);
 void            da_store_flush                 (DaStore              *self);
 gboolean        da_store_add_usage             (DaStore              *self,
                                                 gint64                conversation_id,
@@ -150,6 +153,14 @@ gint64          da_store_add_grant             (DaStore              *self,
                                                 const char           *kind,
                                                 const char           *target,
                                                 const char           *sha256,
+                                                GError              **error);
+gint64          da_store_add_grant_full        (DaStore              *self,
+                                                const char           *agent,
+                                                const char           *kind,
+                                                const char           *target,
+                                                const char           *sha256,
+                                                const char           *detail,
+                                                const char           *detail_sha256,
                                                 GError              **error);
 GPtrArray      *da_store_list_grants           (DaStore              *self,
                                                 const char           *agent,

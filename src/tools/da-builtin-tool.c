@@ -57,6 +57,7 @@ run_data_free (RunData *data)
   if (data->proxy != NULL)
     {
       da_net_proxy_set_decide_func (data->proxy, NULL, NULL, NULL);
+      da_net_proxy_set_address_func (data->proxy, NULL, NULL, NULL);
       da_net_proxy_stop (data->proxy);
     }
   g_clear_object (&data->proxy);
@@ -374,6 +375,39 @@ proxy_result_cb (DaNetProxy *proxy,
                      g_strdup_printf ("net: %s:%u (%s)", host, port, reason ? reason : "denied"));
 }
 
+/* A denied IP or CIDR applies to what an allowed name resolves to. */
+static gboolean
+proxy_address_cb (DaNetProxy         *proxy,
+                  DaNetProxyRequest  *request,
+                  GInetAddress       *address,
+                  guint16             port,
+                  char              **reason,
+                  gpointer            user_data)
+{
+  RunData *data = user_data;
+  DaPermissionBroker *broker = da_tool_context_get_broker (data->context);
+  const char *host = da_net_proxy_request_get_host (request);
+  g_autofree char *target = NULL;
+  g_autofree char *why = NULL;
+
+  if (!da_tool_context_address_denied (data->context, address, port, &target, &why))
+    return TRUE;
+
+  g_ptr_array_add (data->net_denials, g_strdup_printf ("net: %s (resolved from %s)", target, host));
+  if (broker != NULL)
+    {
+      g_autofree char *audit_reason =
+        g_strdup_printf ("%s resolved to a denied address%s%s", host, why ? ": " : "", why ? why : "");
+
+      da_permission_broker_record_denial (broker, da_tool_context_get_agent (data->context),
+                                          da_tool_context_get_tool (data->context),
+                                          "net", target, audit_reason);
+    }
+  if (reason != NULL)
+    *reason = g_steal_pointer (&why);
+  return FALSE;
+}
+
 static gboolean
 start_proxy (RunData  *data,
              GError  **error)
@@ -390,6 +424,7 @@ start_proxy (RunData  *data,
   if (max > 0)
     da_net_proxy_set_max_connections (data->proxy, (guint) MIN (max, G_MAXUINT));
   da_net_proxy_set_decide_func (data->proxy, proxy_decide_cb, data, NULL);
+  da_net_proxy_set_address_func (data->proxy, proxy_address_cb, data, NULL);
   g_signal_connect (data->proxy, "decided", G_CALLBACK (proxy_result_cb), data);
   return da_net_proxy_listen_unix (data->proxy, data->proxy_socket, error);
 }

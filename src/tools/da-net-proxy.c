@@ -4,8 +4,10 @@
  * For every connection it asks the decide function — the permission broker —
  * while holding the client, resolves the name itself, refuses loopback,
  * private and link-local addresses unless the decision explicitly allows
- * them, and connects to the very address it checked, so a name that
- * resolves differently a second time cannot redirect the tool. */
+ * them, refuses addresses the policy denies (an address func: a denied IP
+ * or CIDR applies to what an allowed name resolves to), and connects to
+ * the very address it checked, so a name that resolves differently a
+ * second time cannot redirect the tool. */
 #define G_LOG_DOMAIN "da-tools"
 
 #include "config.h"
@@ -32,6 +34,9 @@ struct _DaNetProxy
   DaNetProxyDecideFunc  decide_func;
   gpointer              decide_data;
   GDestroyNotify        decide_destroy;
+  DaNetProxyAddressFunc address_func;
+  gpointer              address_data;
+  GDestroyNotify        address_destroy;
   guint                 max_connections;
 };
 
@@ -385,16 +390,34 @@ static void
 conn_use_addresses (Conn  *conn,
                     GList *addresses)
 {
+  DaNetProxy *proxy = conn->proxy;
   GList *usable = NULL;
   gboolean had_private = FALSE;
+  g_autofree char *refused = NULL;
 
   for (GList *l = addresses; l != NULL; l = l->next)
     {
       GInetAddress *a = l->data;
+      g_autofree char *why = NULL;
 
       if (!conn->request->private_addresses && da_net_address_is_private (a))
         {
           had_private = TRUE;
+          continue;
+        }
+      /* A name allowed by the policy may still resolve to an address it
+       * denies: rules on addresses apply to the address connected to. */
+      if (proxy->address_func != NULL &&
+          !proxy->address_func (proxy, conn->request, a, conn->head->port, &why,
+                                proxy->address_data))
+        {
+          if (refused == NULL)
+            {
+              g_autofree char *text = g_inet_address_to_string (a);
+
+              refused = g_strdup_printf ("%s resolves to %s, which is denied%s%s", conn->head->host,
+                                         text, why ? ": " : "", why ? why : "");
+            }
           continue;
         }
       usable = g_list_append (usable, g_object_ref (a));
@@ -403,6 +426,7 @@ conn_use_addresses (Conn  *conn,
   if (usable == NULL)
     {
       g_autofree char *message =
+        refused != NULL ? g_strdup (refused) :
         had_private
           ? g_strdup_printf ("%s resolves to a loopback, private or link-local address, "
                              "which needs an explicit permission", conn->head->host)
@@ -627,6 +651,8 @@ da_net_proxy_finalize (GObject *object)
 
   if (self->decide_destroy != NULL)
     self->decide_destroy (self->decide_data);
+  if (self->address_destroy != NULL)
+    self->address_destroy (self->address_data);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_object (&self->cancellable);
 
@@ -733,6 +759,28 @@ da_net_proxy_set_decide_func (DaNetProxy           *self,
   self->decide_func = func;
   self->decide_data = user_data;
   self->decide_destroy = destroy;
+}
+
+/**
+ * da_net_proxy_set_address_func:
+ * @func: (nullable): checks each address an allowed host resolves to
+ *
+ * Without one, every address of an allowed host may be used (loopback,
+ * private and link-local ones only for explicitly allowed hosts).
+ */
+void
+da_net_proxy_set_address_func (DaNetProxy            *self,
+                               DaNetProxyAddressFunc  func,
+                               gpointer               user_data,
+                               GDestroyNotify         destroy)
+{
+  g_return_if_fail (DA_IS_NET_PROXY (self));
+
+  if (self->address_destroy != NULL)
+    self->address_destroy (self->address_data);
+  self->address_func = func;
+  self->address_data = user_data;
+  self->address_destroy = destroy;
 }
 
 guint

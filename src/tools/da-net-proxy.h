@@ -25,7 +25,33 @@ typedef void (*DaNetProxyDecideFunc) (DaNetProxy        *proxy,
                                       DaNetProxyRequest *request,
                                       gpointer           user_data);
 
+/**
+ * DaNetProxyAddressFunc:
+ * @proxy: the proxy
+ * @request: the allowed request whose host resolved to @address
+ * @address: one address the host resolved to (or its literal address)
+ * @port: the port to connect to
+ * @reason: (out) (optional): why @address is refused
+ * @user_data: closure
+ *
+ * Asked, after a request was allowed, for every address the proxy would
+ * connect to, so that rules on addresses (a denied IP or CIDR) apply to
+ * what a permitted name resolves to.
+ *
+ * Returns: %FALSE to refuse @address
+ */
+typedef gboolean (*DaNetProxyAddressFunc) (DaNetProxy        *proxy,
+                                           DaNetProxyRequest *request,
+                                           GInetAddress      *address,
+                                           guint16            port,
+                                           char             **reason,
+                                           gpointer           user_data);
+
 DaNetProxy  *da_net_proxy_new                  (void);
+void         da_net_proxy_set_address_func     (DaNetProxy            *self,
+                                                DaNetProxyAddressFunc  func,
+                                                gpointer               user_data,
+                                                GDestroyNotify         destroy);
 void         da_net_proxy_set_decide_func      (DaNetProxy            *self,
                                                 DaNetProxyDecideFunc   func,
                                                 gpointer               user_data,

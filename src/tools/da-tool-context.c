@@ -245,3 +245,55 @@ da_tool_context_is_granted (DaToolContext    *self,
       }
   return FALSE;
 }
+
+/**
+ * da_tool_context_address_denied:
+ * @address: an address a permitted host name resolved to
+ * @target: (out) (optional): the net target checked ("10.0.0.5:443",
+ *   "[::1]:80")
+ * @reason: (out) (optional): which rule denies it
+ *
+ * Whether a rule of the agent (its own permissions, or the broker's
+ * rules for it) denies @address:@port. The network proxy asks this for
+ * every address an allowed name resolves to, so that a denied IP or CIDR
+ * cannot be reached through a permitted name. Only denials count: an
+ * address no rule mentions is as allowed as the name.
+ *
+ * Returns: %TRUE when denied
+ */
+gboolean
+da_tool_context_address_denied (DaToolContext  *self,
+                                GInetAddress   *address,
+                                guint16         port,
+                                char          **target,
+                                char          **reason)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *checked = NULL;
+  g_autofree char *why = NULL;
+  g_auto(DaPermissionMatch) match = { 0 };
+  gboolean denied;
+
+  g_return_val_if_fail (self != NULL, TRUE);
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), TRUE);
+
+  text = g_inet_address_to_string (address);
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    checked = g_strdup_printf ("[%s]:%u", text, port);
+  else
+    checked = g_strdup_printf ("%s:%u", text, port);
+
+  denied = da_permissions_check (self->permissions, DA_PERMISSION_NET, checked, &match) ==
+           DA_PERMISSION_DECISION_DENY;
+  if (denied)
+    why = g_strdup (match.reason);
+  else if (self->broker != NULL)
+    denied = da_permission_broker_check (self->broker, self->agent, DA_PERMISSION_NET,
+                                         checked, &why) == DA_PERMISSION_DECISION_DENY;
+
+  if (target != NULL)
+    *target = g_steal_pointer (&checked);
+  if (reason != NULL)
+    *reason = denied ? g_steal_pointer (&why) : NULL;
+  return denied;
+}

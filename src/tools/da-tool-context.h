@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "da-permission-broker.h"
 #include "da-permissions.h"
@@ -48,6 +48,12 @@ gboolean            da_tool_context_is_granted      (DaToolContext      *self,
                                                      DaPermissionKind    kind,
                                                      const char         *target,
                                                      gboolean           *explicit_target);
+
+gboolean            da_tool_context_address_denied  (DaToolContext      *self,
+                                                     GInetAddress       *address,
+                                                     guint16             port,
+                                                     char              **target,
+                                                     char              **reason);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DaToolContext, da_tool_context_unref)
 

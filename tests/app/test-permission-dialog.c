@@ -372,6 +372,58 @@ test_audit_view (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* "Always" for a shell command is for that exact command, and says so. */
+static void
+test_always_command (Fixture       *f,
+                     gconstpointer  data)
+{
+  DaPermissionBroker *broker = da_app_security_get_broker (f->security);
+  g_autofree char *screenshot = NULL;
+  g_autoptr(GPtrArray) grants = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkCheckButton *confirm;
+
+  f->dialog = NULL;
+  f->done = FALSE;
+  da_permission_broker_request_async (broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "ls -la", NULL, decided_cb, f);
+  g_assert_nonnull (f->dialog);
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (f->dialog), "always"),
+                   ==, "_Always Allow This Command");
+  confirm = da_permission_dialog_get_confirm_button (f->dialog);
+  g_assert_nonnull (strstr (gtk_check_button_get_label (confirm), "run this exact command"));
+  gtk_check_button_set_active (confirm, TRUE);
+  screenshot = da_test_screenshot (GTK_WIDGET (f->dialog), "permission-dialog-always-command");
+  respond (f, "always");
+  g_assert_cmpint (f->decision, ==, DA_PERMISSION_DECISION_ALLOW);
+
+  grants = da_store_list_grants (f->store, "planner", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (grants->len, ==, 1);
+  g_assert_cmpstr (((DaGrant *) g_ptr_array_index (grants, 0))->target, ==, "sh");
+  g_assert_cmpstr (((DaGrant *) g_ptr_array_index (grants, 0))->detail, ==, "ls -la");
+
+  /* Another command for the same shell brings the dialog back. */
+  f->dialog = NULL;
+  f->done = FALSE;
+  da_permission_broker_request_async (broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "rm -rf ~", NULL, decided_cb, f);
+  g_assert_nonnull (f->dialog);
+  g_assert_cmpstr (gtk_label_get_text (da_permission_dialog_get_detail_label (f->dialog)), ==,
+                   "rm -rf ~");
+  respond (f, "deny");
+  g_assert_cmpint (f->decision, ==, DA_PERMISSION_DECISION_DENY);
+
+  /* The granted one passes without a dialog. */
+  f->dialog = NULL;
+  f->done = FALSE;
+  da_permission_broker_request_async (broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "ls -la", NULL, decided_cb, f);
+  g_assert_true (da_test_wait_for (is_done, f, 10000));
+  g_assert_cmpint (f->decision, ==, DA_PERMISSION_DECISION_ALLOW);
+  g_assert_null (f->dialog);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -385,6 +437,7 @@ main (int   argc,
   ADD ("/app/permission-dialog/command", test_command);
   ADD ("/app/permission-dialog/once", test_once);
   ADD ("/app/permission-dialog/always", test_always);
+  ADD ("/app/permission-dialog/always-command", test_always_command);
   ADD ("/app/permission-dialog/cancelled", test_cancelled);
   ADD ("/app/audit-window/lists-decisions", test_audit_view);
 #undef ADD

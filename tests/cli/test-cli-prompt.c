@@ -226,6 +226,47 @@ test_always_two_steps (Fixture       *f,
   g_free (c.reason);
 }
 
+/* "Always" for a shell command says, and grants, that exact command. */
+static void
+test_always_exact_command (Fixture       *f,
+                           gconstpointer  data)
+{
+  Answer a = { 0 }, b = { 0 }, c = { 0 };
+  g_autoptr(GPtrArray) grants = NULL;
+
+  da_permission_broker_request_async (f->broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "ls -la", NULL, request_cb, &a);
+  read_until (f, "> ");
+  g_assert_nonnull (strstr (f->seen->str, "┠─ Command: ls -la\r\n"));
+  g_assert_nonnull (strstr (f->seen->str, "A = always allow this exact command for planner) > "));
+  type (f, "A\n");
+  read_until (f, "Always allow this exact command for planner, in later runs too? Type 'always'");
+  type (f, "always\n");
+  wait_for (&a);
+  g_assert_cmpint (a.decision, ==, DA_PERMISSION_DECISION_ALLOW);
+  grants = da_permission_broker_list_grants (f->broker, "planner", NULL);
+  g_assert_cmpuint (grants->len, ==, 1);
+  g_assert_cmpstr (((DaGrant *) g_ptr_array_index (grants, 0))->detail, ==, "ls -la");
+
+  /* The same command passes; another one is asked about. */
+  da_permission_broker_request_async (f->broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "ls -la", NULL, request_cb, &b);
+  wait_for (&b);
+  g_assert_cmpint (b.decision, ==, DA_PERMISSION_DECISION_ALLOW);
+  g_string_truncate (f->seen, 0);
+  da_permission_broker_request_async (f->broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "rm -rf ~", NULL, request_cb, &c);
+  read_until (f, "> ");
+  g_assert_nonnull (strstr (f->seen->str, "┠─ Command: rm -rf ~\r\n"));
+  type (f, "n\n");
+  wait_for (&c);
+  g_assert_cmpint (c.decision, ==, DA_PERMISSION_DECISION_DENY);
+
+  g_free (a.reason);
+  g_free (b.reason);
+  g_free (c.reason);
+}
+
 static void
 test_unrecognized_then_no (Fixture       *f,
                            gconstpointer  data)
@@ -340,6 +381,7 @@ main (int   argc,
   ADD ("no", test_no);
   ADD ("flushes-pending-input", test_flushes_pending_input);
   ADD ("always-two-steps", test_always_two_steps);
+  ADD ("always-exact-command", test_always_exact_command);
   ADD ("unrecognized-then-no", test_unrecognized_then_no);
   ADD ("escapes-and-restores", test_escapes_and_restores);
   ADD ("one-at-a-time", test_one_at_a_time);

@@ -182,6 +182,63 @@ audit (Run *run)
   return entries;
 }
 
+static int
+index_of (Run        *run,
+          const char *type,
+          const char *key,
+          const char *value)
+{
+  for (guint i = 0; i < run->events->len; i++)
+    {
+      JsonObject *obj = g_ptr_array_index (run->events, i);
+
+      if (g_strcmp0 (json_object_get_string_member (obj, "type"), type) == 0 &&
+          (key == NULL || (json_object_has_member (obj, key) &&
+                           g_strcmp0 (json_object_get_string_member (obj, key), value) == 0)))
+        return (int) i;
+    }
+  return -1;
+}
+
+/* Events in causal order: the assistant's reply and its tool calls, then
+ * the permission decisions and results of those calls, then the tool
+ * messages, then the next reply. */
+static void
+assert_causal_order (Run *run)
+{
+  int reply = -1;
+  int call_a = index_of (run, "tool_call", "id", "call_a");
+  int call_b = index_of (run, "tool_call", "id", "call_b");
+  int permission = index_of (run, "permission", NULL, NULL);
+  int result_a = index_of (run, "tool_result", "id", "call_a");
+  int result_b = index_of (run, "tool_result", "id", "call_b");
+  int tool_message = index_of (run, "message", "role", "tool");
+  int last_message = -1;
+
+  for (guint i = 0; i < run->events->len; i++)
+    {
+      JsonObject *obj = g_ptr_array_index (run->events, i);
+
+      if (g_strcmp0 (json_object_get_string_member (obj, "type"), "message") == 0 &&
+          g_strcmp0 (json_object_get_string_member (obj, "role"), "assistant") == 0)
+        {
+          if (reply < 0)
+            reply = (int) i;
+          last_message = (int) i;
+        }
+    }
+
+  g_assert_cmpint (reply, >=, 0);
+  g_assert_cmpint (call_a, ==, reply + 1);
+  g_assert_cmpint (call_b, ==, reply + 2);
+  g_assert_cmpint (permission, >, call_b);
+  g_assert_cmpint (result_a, >, permission);
+  g_assert_cmpint (result_b, >, permission);
+  g_assert_cmpint (tool_message, >, MAX (result_a, result_b));
+  g_assert_cmpint (last_message, >, tool_message);
+  g_assert_cmpint (last_message, !=, reply);
+}
+
 static void
 test_allow_read (void)
 {
@@ -217,6 +274,8 @@ test_allow_read (void)
 
   g_assert_cmpuint (entries->len, ==, 2);
   g_assert_cmpstr (((DaAuditEntry *) g_ptr_array_index (entries, 0))->decision, ==, "allow");
+
+  assert_causal_order (run);
 }
 
 static void
@@ -247,6 +306,7 @@ test_no_prompt (void)
   /* The model got the denial as text and answered. */
   g_assert_nonnull (strstr (final_answer (run), "[call_a] Error: permission denied"));
   g_assert_nonnull (strstr (final_answer (run), "no one to ask"));
+  assert_causal_order (run);
 
   g_assert_cmpuint (entries->len, ==, 2);
   for (guint i = 0; i < entries->len; i++)

@@ -246,6 +246,35 @@ test_grants (Fixture       *fixture,
   grants = da_store_list_grants (fixture->store, "planner", &error);
   g_assert_cmpuint (grants->len, ==, 1);
   g_assert_cmpint (((DaGrant *)g_ptr_array_index (grants, 0))->id, ==, a);
+  g_assert_null (((DaGrant *)g_ptr_array_index (grants, 0))->detail);
+  g_assert_null (((DaGrant *)g_ptr_array_index (grants, 0))->detail_sha256);
+}
+
+/* A grant bound to one input of a program keeps the input's text and
+ * digest. */
+static void
+test_grant_detail (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) grants = NULL;
+  g_autoptr(DaGrant) copy = NULL;
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "ls -la", -1);
+  gint64 id;
+
+  id = da_store_add_grant_full (fixture->store, "planner", "run", "sh",
+                                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                                "ls -la", digest, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  grants = da_store_list_grants (fixture->store, "planner", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (grants->len, ==, 1);
+  copy = da_grant_copy (g_ptr_array_index (grants, 0));
+  g_assert_cmpstr (copy->target, ==, "sh");
+  g_assert_cmpstr (copy->detail, ==, "ls -la");
+  g_assert_cmpstr (copy->detail_sha256, ==, digest);
 }
 
 int
@@ -261,6 +290,7 @@ main (int   argc,
   ADD ("library/providers", test_providers);
   ADD ("library/audit", test_audit);
   ADD ("library/grants", test_grants);
+  ADD ("library/grant-detail", test_grant_detail);
 
 #undef ADD
 

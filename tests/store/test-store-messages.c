@@ -600,6 +600,71 @@ test_delete_all (Fixture       *fixture,
   g_assert_cmpint (raw_int (fixture, "SELECT count(*) FROM messages"), ==, 0);
 }
 
+/* One message deleted: gone from the conversation, its count and the
+ * search index (tear-down checks the index's integrity); its usage stays
+ * without it; a streaming one is no longer followed. */
+static void
+test_delete_message (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaMessage) question = da_message_new (DA_ROLE_USER, "user", "where is lisbon");
+  g_autoptr(DaMessage) failed = da_message_new (DA_ROLE_ASSISTANT, "planner", "partial tangerine answer");
+  g_autoptr(DaMessage) unindexed = da_message_new (DA_ROLE_ASSISTANT, "planner", "fresh kumquat");
+  g_autoptr(DaMessage) streaming = da_message_new_streaming ("planner");
+  g_autoptr(DaConversation) conversation = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  gint64 id, prompt = 0, completion = 0;
+
+  id = da_store_create_conversation (fixture->store, "Trip", NULL, &error);
+  g_assert_true (da_store_add_message (fixture->store, id, question, &error));
+  g_assert_true (da_store_add_message (fixture->store, id, failed, &error));
+  g_assert_true (da_store_add_usage (fixture->store, id, da_message_get_id (failed), "planner",
+                                     "openai", "m", 12, 3, &error));
+  g_assert_no_error (error);
+  da_store_flush (fixture->store);
+  g_assert_cmpuint (search_count (fixture, "tangerine"), ==, 1);
+
+  /* An indexed message. */
+  g_assert_true (da_store_delete_message (fixture->store, da_message_get_id (failed), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (search_count (fixture, "tangerine"), ==, 0);
+  g_assert_cmpuint (search_count (fixture, "lisbon"), ==, 1);
+  conversation = da_store_get_conversation (fixture->store, id, &error);
+  g_assert_cmpint (da_conversation_get_message_count (conversation), ==, 1);
+  loaded = da_store_load_messages (fixture->store, id, &error);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (loaded, 0)), ==, "where is lisbon");
+  g_assert_true (da_store_get_usage_totals (fixture->store, id, &prompt, &completion, &error));
+  g_assert_cmpint (prompt, ==, 12);
+  g_assert_cmpint (raw_int (fixture, "SELECT count(*) FROM usage WHERE message_id IS NULL"), ==, 1);
+
+  /* Not there any more. */
+  g_assert_false (da_store_delete_message (fixture->store, da_message_get_id (failed), &error));
+  g_assert_error (error, DA_STORE_ERROR, DA_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A message the index has not taken in yet. */
+  g_assert_true (da_store_add_message (fixture->store, id, unindexed, &error));
+  g_assert_true (da_store_delete_message (fixture->store, da_message_get_id (unindexed), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (search_count (fixture, "kumquat"), ==, 0);
+
+  /* A streaming message: deleted, and what it streams afterwards is not
+   * written anywhere. */
+  g_assert_true (da_store_add_message (fixture->store, id, streaming, &error));
+  da_message_append_text (streaming, "half", -1);
+  g_assert_true (da_store_delete_message (fixture->store, da_message_get_id (streaming), &error));
+  g_assert_no_error (error);
+  da_message_append_text (streaming, " more", -1);
+  da_message_set_state (streaming, DA_MESSAGE_STATE_ERROR);
+  da_store_flush (fixture->store);
+  g_assert_cmpint (raw_int (fixture, "SELECT count(*) FROM messages"), ==, 1);
+  g_clear_object (&conversation);
+  conversation = da_store_get_conversation (fixture->store, id, &error);
+  g_assert_cmpint (da_conversation_get_message_count (conversation), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -620,6 +685,7 @@ main (int   argc,
   ADD ("messages/many", test_many);
   ADD ("usage", test_usage);
   ADD ("delete-all", test_delete_all);
+  ADD ("messages/delete", test_delete_message);
 
 #undef ADD
 

@@ -20,6 +20,7 @@
  *   ratelimit-once              429 with retry-after: 1, then echo
  *   flaky                       500 once, then echo
  *   error-mid                   text, then an error payload mid-stream
+ *   error-mid-once              as error-mid the first time, then echo
  *   cut                         text, then the connection closes before [DONE]
  *   badjson                     text, then a chunk that is not JSON
  *   endless                     a word every 20 ms until the client leaves
@@ -532,7 +533,8 @@ handle_chat (SoupServerMessage *msg)
       append_text_events (sse, model, "All done. TERMINATE");
       append_finish_and_usage (sse, model, "stop", prompt_tokens, 4);
     }
-  else if (g_str_equal (model, "error-mid"))
+  else if (g_str_equal (model, "error-mid") ||
+           (g_str_equal (model, "error-mid-once") && first_failure (model)))
     {
       append_text_events (sse, model, "Partial answer before ");
       append_event (sse, "{\"error\":{\"message\":\"The server is overloaded.\",\"type\":\"server_error\",\"code\":null}}");

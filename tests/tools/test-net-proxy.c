@@ -6,6 +6,7 @@
 
 #include "da-http-head-private.h"
 #include "da-net-proxy.h"
+#include "da-tool-context.h"
 #include "da-tool-error.h"
 
 typedef enum { ALLOW_PUBLIC, ALLOW_PRIVATE, DENY, ASK_LATER } Policy;
@@ -356,6 +357,134 @@ test_max_connections (Fixture       *f,
   g_string_free (held.response, TRUE);
 }
 
+/* Rules on addresses apply to what a permitted name resolves to: the
+ * tool context (the agent's rules and the broker's) is asked for every
+ * address before the proxy connects. */
+typedef struct
+{
+  DaToolContext *context;
+  GPtrArray     *refused;   /* "address:port" */
+} AddressCheck;
+
+static gboolean
+address_cb (DaNetProxy         *proxy,
+            DaNetProxyRequest  *request,
+            GInetAddress       *address,
+            guint16             port,
+            char              **reason,
+            gpointer            user_data)
+{
+  AddressCheck *check = user_data;
+  g_autofree char *target = NULL;
+
+  if (!da_tool_context_address_denied (check->context, address, port, &target, reason))
+    return TRUE;
+  g_ptr_array_add (check->refused, g_steal_pointer (&target));
+  return FALSE;
+}
+
+static DaPermissions *
+permissions_from (const char *allow,
+                  const char *deny)
+{
+  g_autoptr(DaPermissions) permissions = da_permissions_new ("/");
+  g_autoptr(GError) error = NULL;
+
+  if (allow != NULL)
+    da_permissions_add_flag (permissions, "allow-net", allow, &error);
+  g_assert_no_error (error);
+  if (deny != NULL)
+    da_permissions_add_flag (permissions, "deny-net", deny, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&permissions);
+}
+
+static void
+test_denied_address (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *other_port = g_strdup_printf ("127.0.0.1:%u", (guint) f->upstream_port + 1);
+  g_autofree char *this_port = g_strdup_printf ("127.0.0.1:%u", (guint) f->upstream_port);
+  const struct {
+    const char *host;
+    const char *deny;           /* in the tool's own permissions */
+    const char *broker_deny;    /* in the broker's rules for the agent */
+    gboolean    refused;
+  } cases[] = {
+    { "localhost", NULL, NULL, FALSE },
+    { "localhost", "127.0.0.0/8", NULL, TRUE },
+    { "localhost", "127.0.0.1", NULL, TRUE },
+    { "localhost", "2130706433", NULL, TRUE },       /* decimal form of 127.0.0.1 */
+    { "localhost", NULL, "127.0.0.0/8", TRUE },
+    { "localhost", "10.0.0.0/8", NULL, FALSE },
+    { "localhost", other_port, NULL, FALSE },
+    { "localhost", this_port, NULL, TRUE },
+    { "localhost", "127.0.0.0/8,::1", NULL, TRUE },
+    { "127.0.0.1", "127.0.0.0/8", NULL, TRUE },      /* a literal address, allowed by the decider */
+  };
+  g_autoptr(DaSandboxRunner) runner = da_sandbox_runner_new (NULL);
+
+  f->policy = ALLOW_PRIVATE;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(DaPermissions) own = permissions_from ("localhost", cases[i].deny);
+      g_autoptr(DaPermissions) ruled = permissions_from ("localhost", cases[i].broker_deny);
+      g_autoptr(DaPermissionBroker) broker = da_permission_broker_new (NULL);
+      g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(DaToolContext) context = NULL;
+      g_autofree char *req = g_strdup_printf ("CONNECT %s:%u HTTP/1.1\r\n\r\n", cases[i].host,
+                                              f->upstream_port);
+      g_autofree char *resp = NULL;
+      g_autofree char *expected = g_strdup_printf ("127.0.0.1:%u", f->upstream_port);
+      AddressCheck check;
+
+      da_permission_broker_set_permissions (broker, "planner", ruled);
+      context = da_tool_context_new ("planner", "fetch_url", own, runner, broker);
+      check.context = context;
+      check.refused = refused;
+      da_net_proxy_set_address_func (f->proxy, address_cb, &check, NULL);
+
+      resp = roundtrip (f, req, "GET /hi HTTP/1.1\r\nHost: up\r\nConnection: close\r\n\r\n");
+      g_test_message ("%s deny=%s broker-deny=%s → %.80s", cases[i].host, cases[i].deny,
+                      cases[i].broker_deny, resp);
+      da_net_proxy_set_address_func (f->proxy, NULL, NULL, NULL);
+
+      if (cases[i].refused)
+        {
+          g_assert_null (strstr (resp, "hello from upstream"));
+          g_assert_false (g_str_has_prefix (resp, "HTTP/1.1 200"));
+          g_assert_true (g_ptr_array_find_with_equal_func (refused, expected, g_str_equal, NULL));
+        }
+      else
+        {
+          g_assert_true (g_str_has_prefix (resp, "HTTP/1.1 200"));
+          g_assert_nonnull (strstr (resp, "hello from upstream path=/hi"));
+          g_assert_cmpuint (refused->len, ==, 0);
+        }
+    }
+
+  /* With every address of the name denied, the refusal names the
+   * address and the rule. */
+  {
+    g_autoptr(DaPermissions) own = permissions_from ("localhost", "127.0.0.0/8,::1");
+    g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(DaToolContext) context = da_tool_context_new ("planner", "fetch_url", own, runner, NULL);
+    g_autofree char *req = g_strdup_printf ("GET http://localhost:%u/x HTTP/1.1\r\n\r\n",
+                                            f->upstream_port);
+    g_autofree char *resp = NULL;
+    AddressCheck check = { context, refused };
+
+    da_net_proxy_set_address_func (f->proxy, address_cb, &check, NULL);
+    resp = roundtrip (f, req, NULL);
+    da_net_proxy_set_address_func (f->proxy, NULL, NULL, NULL);
+    g_test_message ("%s", resp);
+    g_assert_true (g_str_has_prefix (resp, "HTTP/1.1 403"));
+    g_assert_nonnull (strstr (resp, "localhost resolves to "));
+    g_assert_nonnull (strstr (resp, ", which is denied"));
+    g_assert_null (strstr (resp, "hello from upstream"));
+  }
+}
+
 static void
 test_private_addresses (void)
 {
@@ -431,6 +560,7 @@ main (int   argc,
   g_test_add ("/tools/net-proxy/no-broker", Fixture, GINT_TO_POINTER (1), fixture_setup, test_no_broker, fixture_teardown);
   g_test_add ("/tools/net-proxy/bad-requests", Fixture, NULL, fixture_setup, test_bad_requests, fixture_teardown);
   g_test_add ("/tools/net-proxy/max-connections", Fixture, NULL, fixture_setup, test_max_connections, fixture_teardown);
+  g_test_add ("/tools/net-proxy/denied-address", Fixture, NULL, fixture_setup, test_denied_address, fixture_teardown);
 
   return g_test_run ();
 }

@@ -305,6 +305,177 @@ test_run_grant_pinned (Fixture       *f,
                    !=, DA_PERMISSION_DECISION_ALLOW);
 }
 
+static DaPermissionDecision
+request_run (DaPermissionBroker *broker,
+             const char         *tool,
+             const char         *program,
+             const char         *detail)
+{
+  Answer a = { 0 };
+  DaPermissionDecision decision;
+
+  da_permission_broker_request_async (broker, "planner", tool, DA_PERMISSION_RUN, program, detail,
+                                      NULL, request_cb, &a);
+  tools_test_wait (&a.done);
+  g_assert_no_error (a.error);
+  decision = a.decision;
+  answer_clear (&a);
+  return decision;
+}
+
+/* "Always" for a shell command allows that exact command line, not the
+ * shell: `ls -la` granted does not let `rm -rf ~` through. */
+static void
+test_shell_grant_exact (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(DaPermissionBroker) second = NULL;
+  g_autoptr(GPtrArray) grants = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "ls -la", -1);
+  DaPermissionRequest *asked;
+  DaGrant *grant;
+
+  f->auto_answer = DA_PERMISSION_ANSWER_ALWAYS;
+  g_assert_cmpint (request_run (f->broker, "run_shell_command", "sh", "ls -la"), ==,
+                   DA_PERMISSION_DECISION_ALLOW);
+  g_assert_cmpuint (f->requests->len, ==, 1);
+  asked = g_ptr_array_index (f->requests, 0);
+  g_assert_true (da_permission_request_get_always_exact (asked));
+  g_assert_cmpstr (da_permission_request_get_detail (asked), ==, "ls -la");
+
+  /* The same command again: granted without asking. */
+  f->auto_answer = DA_PERMISSION_ANSWER_DENY;
+  g_assert_cmpint (request_run (f->broker, "run_shell_command", "sh", "ls -la"), ==,
+                   DA_PERMISSION_DECISION_ALLOW);
+  g_assert_cmpuint (f->requests->len, ==, 1);
+
+  /* Another command line for the same shell is asked (and denied here). */
+  g_assert_cmpint (request_run (f->broker, "run_shell_command", "sh", "rm -rf ~"), ==,
+                   DA_PERMISSION_DECISION_DENY);
+  g_assert_cmpuint (f->requests->len, ==, 2);
+  g_assert_cmpint (request_run (f->broker, "run_shell_command", "sh", "ls -la "), ==,
+                   DA_PERMISSION_DECISION_DENY);
+  g_assert_cmpuint (f->requests->len, ==, 3);
+  /* Nor does the grant cover the shell as a program. */
+  g_assert_cmpint (da_permission_broker_check (f->broker, "planner", DA_PERMISSION_RUN, "sh", NULL),
+                   ==, DA_PERMISSION_DECISION_ASK);
+
+  /* Stored: a new broker on the same history agrees. */
+  second = new_broker (f);
+  da_permission_broker_set_prompter (second, prompter_cb, f, NULL);
+  g_assert_cmpint (request_run (second, "run_shell_command", "sh", "ls -la"), ==,
+                   DA_PERMISSION_DECISION_ALLOW);
+  g_assert_cmpuint (f->requests->len, ==, 3);
+  g_assert_cmpint (request_run (second, "run_shell_command", "sh", "rm -rf ~"), ==,
+                   DA_PERMISSION_DECISION_DENY);
+  g_assert_cmpuint (f->requests->len, ==, 4);
+
+  grants = da_permission_broker_list_grants (second, "planner", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (grants->len, ==, 1);
+  grant = g_ptr_array_index (grants, 0);
+  g_assert_cmpstr (grant->target, ==, "sh");
+  g_assert_cmpstr (grant->detail, ==, "ls -la");
+  g_assert_cmpstr (grant->detail_sha256, ==, digest);
+  g_assert_cmpuint (strlen (grant->sha256), ==, 64);
+
+  /* Revoked: asked again. */
+  g_assert_true (da_permission_broker_revoke (second, grant->id, &error));
+  g_assert_cmpint (request_run (second, "run_shell_command", "sh", "ls -la"), ==,
+                   DA_PERMISSION_DECISION_DENY);
+  g_assert_cmpuint (f->requests->len, ==, 5);
+}
+
+/* The grant of a command is pinned to the shell's content too. */
+static void
+test_shell_grant_pinned (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *shell = g_build_filename (f->dir, "mysh", NULL);
+  g_autoptr(DaPermissionBroker) second = NULL;
+  g_autoptr(DaPermissionBroker) third = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (shell, "#!/bin/sh\nexec /bin/sh \"$@\"\n", -1, &error);
+  g_assert_no_error (error);
+  g_chmod (shell, 0755);
+
+  f->auto_answer = DA_PERMISSION_ANSWER_ALWAYS;
+  g_assert_cmpint (request_run (f->broker, "run_shell_command", shell, "date"), ==,
+                   DA_PERMISSION_DECISION_ALLOW);
+
+  f->auto_answer = DA_PERMISSION_ANSWER_DENY;
+  second = new_broker (f);
+  da_permission_broker_set_prompter (second, prompter_cb, f, NULL);
+  g_assert_cmpint (request_run (second, "run_shell_command", shell, "date"), ==,
+                   DA_PERMISSION_DECISION_ALLOW);
+  g_assert_cmpuint (f->requests->len, ==, 1);
+
+  g_file_set_contents (shell, "#!/bin/sh\necho replaced\n", -1, &error);
+  g_assert_no_error (error);
+  third = new_broker (f);
+  da_permission_broker_set_prompter (third, prompter_cb, f, NULL);
+  g_assert_cmpint (request_run (third, "run_shell_command", shell, "date"), ==,
+                   DA_PERMISSION_DECISION_DENY);
+  g_assert_cmpuint (f->requests->len, ==, 2);
+}
+
+/* run_python: "always" is bound to the script's hash. */
+static void
+test_python_grant_exact (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) grants = NULL;
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "print(1)\n", -1);
+
+  f->auto_answer = DA_PERMISSION_ANSWER_ALWAYS;
+  g_assert_cmpint (request_run (f->broker, "run_python", "python3", "print(1)\n"), ==,
+                   DA_PERMISSION_DECISION_ALLOW);
+  f->auto_answer = DA_PERMISSION_ANSWER_DENY;
+  g_assert_cmpint (request_run (f->broker, "run_python", "python3", "print(1)\n"), ==,
+                   DA_PERMISSION_DECISION_ALLOW);
+  g_assert_cmpint (request_run (f->broker, "run_python", "python3",
+                                "import shutil; shutil.rmtree('/')\n"), ==,
+                   DA_PERMISSION_DECISION_DENY);
+  g_assert_cmpuint (f->requests->len, ==, 2);
+
+  grants = da_permission_broker_list_grants (f->broker, "planner", NULL);
+  g_assert_cmpuint (grants->len, ==, 1);
+  g_assert_cmpstr (((DaGrant *) g_ptr_array_index (grants, 0))->detail_sha256, ==, digest);
+}
+
+/* Two different commands waiting at once are two questions. */
+static void
+test_shell_prompts_apart (Fixture       *f,
+                          gconstpointer  data)
+{
+  Answer a = { 0 }, b = { 0 }, c = { 0 };
+
+  f->auto_answer = -1;
+  da_permission_broker_request_async (f->broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "ls", NULL, request_cb, &a);
+  da_permission_broker_request_async (f->broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "rm -rf ~", NULL, request_cb, &b);
+  da_permission_broker_request_async (f->broker, "planner", "run_shell_command", DA_PERMISSION_RUN,
+                                      "sh", "ls", NULL, request_cb, &c);
+  g_assert_cmpuint (f->requests->len, ==, 2);
+  g_assert_cmpstr (da_permission_request_get_detail (g_ptr_array_index (f->requests, 1)), ==,
+                   "rm -rf ~");
+
+  da_permission_request_answer (g_ptr_array_index (f->requests, 0), DA_PERMISSION_ANSWER_ONCE);
+  da_permission_request_answer (g_ptr_array_index (f->requests, 1), DA_PERMISSION_ANSWER_DENY);
+  tools_test_wait (&a.done);
+  tools_test_wait (&b.done);
+  tools_test_wait (&c.done);
+  g_assert_cmpint (a.decision, ==, DA_PERMISSION_DECISION_ALLOW);
+  g_assert_cmpint (b.decision, ==, DA_PERMISSION_DECISION_DENY);
+  g_assert_cmpint (c.decision, ==, DA_PERMISSION_DECISION_ALLOW);
+  answer_clear (&a);
+  answer_clear (&b);
+  answer_clear (&c);
+}
+
 static void
 test_no_prompter (Fixture       *f,
                   gconstpointer  data)
@@ -420,6 +591,10 @@ main (int   argc,
   ADD ("ask-deny", test_ask_deny);
   ADD ("ask-always", test_ask_always);
   ADD ("run-grant-pinned", test_run_grant_pinned);
+  ADD ("shell-grant-exact", test_shell_grant_exact);
+  ADD ("shell-grant-pinned", test_shell_grant_pinned);
+  ADD ("python-grant-exact", test_python_grant_exact);
+  ADD ("shell-prompts-apart", test_shell_prompts_apart);
   ADD ("no-prompter", test_no_prompter);
   ADD ("shared-prompt", test_shared_prompt);
   ADD ("cancel", test_cancel);

@@ -503,6 +503,65 @@ test_fetch_url (Fixture       *f,
   g_assert_cmpuint (redirected->denials->len, >=, 1);
 }
 
+/* The name is allowed, the address it resolves to is denied: the proxy
+ * refuses it, and the denial reaches the result and the audit signal.
+ * The machine's own name resolves to a loopback address here without
+ * being "localhost" (which the rules treat as loopback by name). */
+static void
+test_fetch_url_denied_address (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(DaToolResult) allowed = NULL;
+  g_autoptr(DaToolResult) refused = NULL;
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *denial = NULL;
+  g_autofree char *host = g_ascii_strdown (g_get_host_name (), -1);
+  GList *addresses;
+  gboolean loopback = TRUE;
+  guint16 port;
+
+  addresses = g_resolver_lookup_by_name (resolver, host, NULL, NULL);
+  for (GList *l = addresses; l != NULL; l = l->next)
+    loopback &= g_inet_address_get_is_loopback (l->data);
+  g_resolver_free_addresses (addresses);
+  if (addresses == NULL || !loopback || strcmp (host, "localhost") == 0)
+    {
+      g_test_skip ("the host name does not resolve to loopback addresses only");
+      return;
+    }
+
+  port = start_server (&server, NULL);
+  args = g_strdup_printf ("{\"url\": \"http://%s:%u/page\"}", host, port);
+  da_permissions_add_flag (f->permissions, "allow-net", host, &error);
+  g_assert_no_error (error);
+
+  /* Control: allowed by name, nothing denies the address. */
+  allowed = run_tool (f, "fetch_url", args, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("allowed: %s", allowed->content);
+  g_assert_true (allowed->ok);
+  g_assert_nonnull (strstr (allowed->content, "fetched body"));
+
+  da_permissions_add_flag (f->permissions, "deny-net", "127.0.0.0/8,::1", &error);
+  g_assert_no_error (error);
+  refused = run_tool (f, "fetch_url", args, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("refused: %s", refused->content);
+  g_assert_false (refused->ok);
+  g_assert_null (strstr (refused->content, "fetched body"));
+  g_assert_nonnull (strstr (refused->content, "which is denied"));
+  denial = g_strdup_printf ("net: 127.0.0.1:%u (resolved from %s)", port, host);
+  g_assert_true (g_ptr_array_find_with_equal_func (refused->denials, denial, g_str_equal, NULL));
+
+  /* The audit signal carries the refusal of the address. */
+  g_free (denial);
+  denial = g_strdup_printf ("deny-sandbox net 127.0.0.1:%u", port);
+  g_assert_true (g_ptr_array_find_with_equal_func (f->decided, denial, g_str_equal, NULL));
+}
+
 static gboolean
 cancel_cb (gpointer data)
 {
@@ -622,6 +681,7 @@ main (int   argc,
   ADD ("shell-command", test_shell_command);
   ADD ("python-denial-reported", test_python_denial_reported);
   ADD ("fetch-url", test_fetch_url);
+  ADD ("fetch-url-denied-address", test_fetch_url_denied_address);
   ADD ("cancel", test_cancel);
   ADD ("sandbox-setup-error", test_sandbox_setup_error);
 #undef ADD
