@@ -341,6 +341,108 @@ test_bridge (gconstpointer data)
 }
 
 static void
+write_owned (const char  *path,
+             const char  *content,
+             SandboxUser  user)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents_full (path, content, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error);
+  g_assert_no_error (error);
+  if (geteuid () == 0 && user == USER_UNPRIVILEGED)
+    g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+}
+
+static void
+make_owned_dir (const char  *path,
+                SandboxUser  user)
+{
+  g_assert_cmpint (g_mkdir_with_parents (path, 0755), ==, 0);
+  if (geteuid () == 0 && user == USER_UNPRIVILEGED)
+    g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+}
+
+/* Binds nested in binds of the other kind: a read-write file and a
+ * read-write folder inside a read-only folder, a read-only folder inside
+ * a read-write one.  The more specific path decides (with namespaces;
+ * in minimal Landlock adds rights along the path, so the read-only
+ * folder inside a read-write one stays writable, as documented). */
+static void
+test_nested (gconstpointer data)
+{
+  const CaseData *cd = data;
+  SandboxFixture *f = sandbox_fixture_get ();
+  g_autofree char *top = g_strdup_printf ("%s/nested-%s", f->work[cd->user], levels[cd->level]);
+  g_autofree char *ro = g_build_filename (top, "ro", NULL);
+  g_autofree char *ro_file = g_build_filename (ro, "file", NULL);
+  g_autofree char *ro_sub = g_build_filename (ro, "sub", NULL);
+  g_autofree char *rw = g_build_filename (top, "rw", NULL);
+  g_autofree char *rw_ro = g_build_filename (rw, "rosub", NULL);
+  g_autofree char *rw_ro_file = g_build_filename (rw_ro, "f", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *policy = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *content = NULL;
+  const char *reason = NULL;
+  char *level_reason = NULL;
+  gboolean namespaces = cd->level != 2;
+  SandboxResult res;
+
+  if (!sandbox_user_usable (cd->user, &reason))
+    {
+      g_test_skip (reason);
+      return;
+    }
+  if (!level_available (cd->user, cd->level, &level_reason))
+    {
+      g_test_skip (level_reason);
+      return;
+    }
+
+  make_owned_dir (ro_sub, cd->user);
+  make_owned_dir (ro, cd->user);
+  make_owned_dir (rw_ro, cd->user);
+  make_owned_dir (rw, cd->user);
+  make_owned_dir (top, cd->user);
+  write_owned (ro_file, "a\n", cd->user);
+  write_owned (rw_ro_file, "b\n", cd->user);
+
+  /* Written in an order where a plain walk would bind the read-only
+   * parents first and then fail to make the nested mount points. */
+  json = g_strdup_printf ("{\"isolation\":\"%s\",\"fs\":{"
+                          "\"read\":[\"/usr\",\"/lib\",\"/lib64\",\"/bin\",\"%s\",\"%s\"],"
+                          "\"write\":[\"%s\",\"%s\",\"%s\"]}}",
+                          levels[cd->level], ro, rw_ro, ro_file, ro_sub, rw);
+  policy = sandbox_write_policy (json);
+  script = g_strdup_printf ("echo x >> %s && echo w-ro-file; "
+                            "touch %s/n && echo w-ro-sub; "
+                            "touch %s/new 2>/dev/null && echo w-ro; "
+                            "touch %s/new && echo w-rw; "
+                            "touch %s/n 2>/dev/null && echo w-rw-ro; "
+                            "cat %s %s",
+                            ro_file, ro_sub, ro, rw, rw_ro, ro_file, rw_ro_file);
+  {
+    const char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+    sandbox_run (cd->user, policy, argv, &res);
+  }
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s\nreport: %s", res.status, res.out, res.err, res.report);
+  g_assert_cmpint (res.status, ==, 0);
+  if (namespaces)
+    g_assert_cmpstr (res.out, ==, "w-ro-file\nw-ro-sub\nw-rw\na\nx\nb\n");
+  else
+    g_assert_cmpstr (res.out, ==, "w-ro-file\nw-ro-sub\nw-rw\nw-rw-ro\na\nx\nb\n");
+  g_file_get_contents (ro_file, &content, NULL, NULL);
+  g_assert_cmpstr (content, ==, "a\nx\n");
+  {
+    g_autofree char *created = g_build_filename (ro, "new", NULL);
+
+    g_assert_false (g_file_test (created, G_FILE_TEST_EXISTS));
+  }
+  sandbox_result_clear (&res);
+}
+
+static void
 test_exit_status (gconstpointer data)
 {
   guint level = GPOINTER_TO_UINT (data);
@@ -522,6 +624,18 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/sandbox/bridge/%s", user_names[u]);
       g_test_add_data_func (path, GINT_TO_POINTER (u), test_bridge);
     }
+
+  for (int u = 0; u < 2; u++)
+    for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
+      {
+        CaseData *cd = g_new0 (CaseData, 1);
+        g_autofree char *path = g_strdup_printf ("/sandbox/nested/%s/%s", user_names[u], levels[l]);
+
+        cd->user = (SandboxUser) u;
+        cd->level = l;
+        g_ptr_array_add (data, cd);
+        g_test_add_data_func (path, cd, test_nested);
+      }
 
   for (int u = 0; u < 2; u++)
     for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
