@@ -97,9 +97,13 @@ set_limit (int          resource,
 gboolean
 _da_sandbox_apply_rlimits (const DaSandboxPolicy *policy,
                            guint64                nproc_base,
+                           gboolean               memory_cgroup,
                            GError               **error)
 {
-  rlim_t mem = (rlim_t) policy->memory_mb << 20;
+  /* With a memory cgroup the whole sandbox has memory_mb; the address
+   * space of each process is left alone (runtimes reserve far more than
+   * they use). */
+  rlim_t mem = memory_cgroup ? RLIM_INFINITY : (rlim_t) policy->memory_mb << 20;
   rlim_t fsize = (rlim_t) policy->max_file_mb << 20;
   rlim_t nproc = (rlim_t) (policy->max_processes + nproc_base);
 

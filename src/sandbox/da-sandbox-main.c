@@ -340,6 +340,8 @@ run_monitor (Monitor *m,
     }
   if (m->cgroup != NULL && _da_sandbox_cgroup_hit_max (m->cgroup))
     _da_sandbox_report_limit ("max_processes");
+  if (m->cgroup != NULL && _da_sandbox_cgroup_oom_killed (m->cgroup))
+    _da_sandbox_report_limit ("memory_mb");
 
   if (exit_signal != 0)
     return 128 + exit_signal;
@@ -441,9 +443,10 @@ main (int   argc,
   global_root = is_global_root ();
   if (global_root && !ctx->namespaces)
     {
-      m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, &error);
+      m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, policy->memory_mb, &error);
       if (m.cgroup == NULL)
         die ("%s", error->message);
+      ctx->memory_cgroup = _da_sandbox_cgroup_has_memory (m.cgroup);
     }
   else if (!global_root && !ctx->namespaces)
     ctx->nproc_base = count_user_tasks (ctx->uid);
@@ -548,7 +551,7 @@ main (int   argc,
     {
       if (!_da_sandbox_write_id_maps (m.child, ctx->uid, ctx->gid, &error) ||
           (write (sync_pipe[1], "x", 1) != 1 && !set_error_errno (&error, "cannot start the sandbox")) ||
-          (global_root && (m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, &error)) == NULL))
+          (global_root && (m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, policy->memory_mb, &error)) == NULL))
         {
           kill (m.child, SIGKILL);
           waitpid (m.child, NULL, 0);
@@ -561,9 +564,12 @@ main (int   argc,
       waitpid (m.child, NULL, 0);
       die ("%s", error->message);
     }
+  ctx->memory_cgroup = _da_sandbox_cgroup_has_memory (m.cgroup);
+  _da_sandbox_report_memory (m.cgroup != NULL ? _da_sandbox_cgroup_memory (m.cgroup)
+                                              : "RLIMIT_AS and RLIMIT_DATA (no memory cgroup: not run by root)");
   /* If pid 1 has already failed this write fails too; its reason comes
    * through the error pipe below. */
-  if (write (sync_pipe[1], "x", 1) != 1)
+  if (write (sync_pipe[1], ctx->memory_cgroup ? "m" : "x", 1) != 1)
     g_debug ("sync: %s", g_strerror (errno));
   close (sync_pipe[1]);
 

@@ -42,6 +42,7 @@ typedef struct
   int               proxy_fd;      /* O_PATH of net.proxy_socket, or -1 */
   char             *temp_dir;      /* minimal + fs.temp: host directory */
   guint64           nproc_base;    /* tasks the uid already has (minimal) */
+  gboolean          memory_cgroup; /* memory_mb is a cgroup limit, not rlimits */
 } DaSandboxContext;
 
 /* report */
@@ -51,12 +52,14 @@ void      _da_sandbox_report_seccomp  (const char *syscall_name,
 void      _da_sandbox_report_limit    (const char *limit);
 void      _da_sandbox_report_start    (const DaSandboxContext *ctx);
 void      _da_sandbox_report_error    (const char *message);
+void      _da_sandbox_report_memory   (const char *enforced_by);
 
 /* limits: rlimits, environment, descriptors, capabilities */
 char    **_da_sandbox_build_env       (const DaSandboxPolicy *policy,
                                        const char            *temp_dir);
 gboolean  _da_sandbox_apply_rlimits   (const DaSandboxPolicy *policy,
                                        guint64                nproc_base,
+                                       gboolean               memory_cgroup,
                                        GError               **error);
 gboolean  _da_sandbox_drop_privileges (GError               **error);
 void      _da_sandbox_close_fds_from  (int                    lowest);
@@ -108,9 +111,13 @@ void      _da_sandbox_child_fail      (int                     code,
 void      _da_sandbox_init_main       (DaSandboxContext       *ctx) G_GNUC_NORETURN;
 void      _da_sandbox_report_child_status (int status);
 
-/* cgroup (pids controller), used when the caller is root */
+/* cgroup (pids and memory controllers), used when the caller is root */
 DaSandboxCgroup *_da_sandbox_cgroup_new      (guint64          max_processes,
+                                              guint64          memory_mb,
                                               GError         **error);
+gboolean  _da_sandbox_cgroup_has_memory      (DaSandboxCgroup *cgroup);
+const char *_da_sandbox_cgroup_memory        (DaSandboxCgroup *cgroup);
+gboolean  _da_sandbox_cgroup_oom_killed      (DaSandboxCgroup *cgroup);
 gboolean  _da_sandbox_cgroup_add             (DaSandboxCgroup *cgroup,
                                               pid_t            pid,
                                               GError         **error);

@@ -110,6 +110,16 @@ _da_sandbox_report_error (const char *message)
 }
 
 void
+_da_sandbox_report_memory (const char *enforced_by)
+{
+  g_autoptr(GString) line = g_string_new ("{\"type\":\"memory\",\"enforced_by\":");
+
+  append_escaped (line, enforced_by);
+  g_string_append_c (line, '}');
+  emit (line);
+}
+
+void
 _da_sandbox_report_start (const DaSandboxContext *ctx)
 {
   g_autoptr(GString) line = g_string_new ("{\"type\":\"start\",\"isolation\":");

@@ -184,7 +184,7 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
 
   /* Limits last: once the address space is capped nothing here may
    * allocate (a sanitizer's allocator could not map memory any more). */
-  child_check (_da_sandbox_apply_rlimits (ctx->policy, ctx->nproc_base, &error), error);
+  child_check (_da_sandbox_apply_rlimits (ctx->policy, ctx->nproc_base, ctx->memory_cgroup, &error), error);
 
   environ = ctx->envp;
   execvp (ctx->argv[0], ctx->argv);
@@ -261,9 +261,11 @@ _da_sandbox_init_main (DaSandboxContext *ctx)
   if (sfd < 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "signalfd failed");
 
-  /* Second byte: we are in the pids cgroup (when there is one). */
+  /* Second byte: we are in the cgroups (when there are any); 'm': the
+   * memory limit is the cgroup's. */
   if (read (ctx->sync_fd, &byte, 1) != 1)
     _exit (DA_SANDBOX_EXIT_SETUP);
+  ctx->memory_cgroup = byte == 'm';
   close (ctx->sync_fd);
 
   child = fork ();

@@ -23,6 +23,7 @@ typedef enum
   CHECK_FLOOD,     /* output capped, sandbox killed, reported */
   CHECK_WALL,      /* killed at wall_seconds, reported */
   CHECK_PYTHON,    /* python3 runs */
+  CHECK_MEMORY,    /* a memory cgroup's OOM kill, reported, or the rlimits block */
 } Check;
 
 typedef struct
@@ -57,7 +58,7 @@ static const CaseDef cases[] = {
   { "signal", "probe-signal", { "{hostpid}" }, CHECK_BLOCKED, NULL },
   { "syscall-abi", "probe-syscall-abi", { NULL }, CHECK_BLOCKED, NULL },
   { "forkbomb", "probe-forkbomb", { NULL }, CHECK_BLOCKED, NULL },
-  { "memory", "probe-memory", { NULL }, CHECK_BLOCKED, NULL },
+  { "memory", "probe-memory", { NULL }, CHECK_MEMORY, "\"type\":\"memory\"" },
   { "filesize", "probe-filesize", { "{work}" }, CHECK_BLOCKED, NULL },
   { "cpu", "probe-cpu", { NULL }, CHECK_CPU, "\"limit\":\"cpu_seconds\"" },
   { "output-flood", "probe-flood", { NULL }, CHECK_FLOOD, "\"limit\":\"max_output_kb\"" },
@@ -281,6 +282,25 @@ run_case (gconstpointer data)
       break;
     case CHECK_WALL:
       g_assert_cmpint (res.status, ==, 128 + SIGKILL);
+      break;
+    case CHECK_MEMORY:
+      g_assert_null (strstr (res.out, "ESCAPED"));
+      if (strstr (res.report, "\"enforced_by\":\"cgroup") != NULL)
+        {
+          /* The whole sandbox has memory_mb; the OOM killer ends the probe. */
+          g_assert_cmpint (res.status, ==, 128 + SIGKILL);
+          g_assert_nonnull (strstr (res.report, "\"limit\":\"memory_mb\""));
+        }
+      else
+        {
+          g_assert_cmpint (res.status, ==, 0);
+          g_assert_nonnull (strstr (res.out, "blocked:"));
+          g_assert_nonnull (strstr (res.report, "\"enforced_by\":\"RLIMIT_AS"));
+        }
+      /* Root gets the cgroup wherever the kernel offers a memory
+       * controller. */
+      if (cd->user == USER_ROOT && g_file_test ("/sys/fs/cgroup/memory", G_FILE_TEST_IS_DIR))
+        g_assert_nonnull (strstr (res.report, "\"enforced_by\":\"cgroup"));
       break;
     case CHECK_PYTHON:
       g_assert_cmpint (res.status, ==, 0);
