@@ -44,6 +44,8 @@ typedef struct
   guint64           output_left;
   gboolean          killed;
   int               listener;        /* minimal: seccomp notifications */
+  DaSandboxAudit   *audit;           /* Landlock denials, or NULL */
+  int               pid_recv;        /* the tool's pid arrives here, or -1 */
 } Monitor;
 
 G_GNUC_NORETURN G_GNUC_PRINTF (1, 2) static void
@@ -266,8 +268,8 @@ run_monitor (Monitor *m,
 
   while (!m->child_done || m->out[0] >= 0 || m->out[1] >= 0)
     {
-      struct pollfd fds[5];
-      int idx_out[2] = { -1, -1 }, idx_notify = -1, n = 0;
+      struct pollfd fds[6];
+      int idx_out[2] = { -1, -1 }, idx_notify = -1, idx_audit = -1, n = 0;
       int timeout = -1;
       gint64 now = now_ms ();
 
@@ -287,8 +289,17 @@ run_monitor (Monitor *m,
           fds[n++] = (struct pollfd) { m->listener >= 0 ? m->listener : m->ctx.notify_recv, POLLIN, 0 };
         }
 
+      if (m->audit != NULL && _da_sandbox_audit_fd (m->audit) >= 0)
+        {
+          idx_audit = n;
+          fds[n++] = (struct pollfd) { _da_sandbox_audit_fd (m->audit), POLLIN, 0 };
+        }
+
       if (poll (fds, (nfds_t) n, timeout) < 0 && errno != EINTR)
         break;
+
+      if (idx_audit >= 0 && fds[idx_audit].revents != 0)
+        _da_sandbox_audit_read (m->audit);
 
       if (!m->killed && now_ms () >= deadline)
         {
@@ -338,6 +349,8 @@ run_monitor (Monitor *m,
       kill_all (m);
       waitpid (m->child, &m->child_status, 0);
     }
+  if (m->audit != NULL)
+    _da_sandbox_audit_finish (m->audit);
   if (m->cgroup != NULL && _da_sandbox_cgroup_hit_max (m->cgroup))
     _da_sandbox_report_limit ("max_processes");
   if (m->cgroup != NULL && _da_sandbox_cgroup_oom_killed (m->cgroup))
@@ -350,6 +363,38 @@ run_monitor (Monitor *m,
   if (WIFSIGNALED (m->child_status))
     return 128 + WTERMSIG (m->child_status);
   return DA_SANDBOX_EXIT_SETUP;
+}
+
+/* The tool's pid as the monitor sees it: the kernel translates the
+ * sender's credentials into the receiver's pid namespace. */
+static pid_t
+receive_tool_pid (int fd)
+{
+  char byte;
+  struct iovec iov = { &byte, 1 };
+  union {
+    char buf[CMSG_SPACE (sizeof (struct ucred))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  if (recvmsg (fd, &msg, MSG_DONTWAIT) != 1)
+    return 0;
+  for (cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_CREDENTIALS &&
+        cmsg->cmsg_len == CMSG_LEN (sizeof (struct ucred)))
+      {
+        struct ucred cred;
+
+        memcpy (&cred, CMSG_DATA (cmsg), sizeof cred);
+        return cred.pid;
+      }
+  return 0;
 }
 
 static void
@@ -367,12 +412,14 @@ main (int   argc,
   g_autoptr(DaSandboxPolicy) policy = NULL;
   g_autofree char *policy_data = NULL;
   g_autofree char *setup_msg = NULL;
+  g_autofree char *audit_reason = NULL;
   const char *policy_path = NULL;
   Monitor m = { 0 };
   DaSandboxContext *ctx = &m.ctx;
   int report_fd = -1;
   int cmd = -1;
   int err_pipe[2], sync_pipe[2], out_pipe[2], errout_pipe[2], notify[2], bpf_pipe[2];
+  int pid_pair[2] = { -1, -1 };
   gsize policy_len = 0;
   sigset_t mask;
   GString *msg;
@@ -434,7 +481,9 @@ main (int   argc,
   ctx->proxy_fd = -1;
   ctx->namespaces = policy->isolation != DA_SANDBOX_ISOLATION_MINIMAL;
   ctx->landlock_abi = _da_sandbox_landlock_abi ();
+  ctx->pid_fd = -1;
   m.listener = -1;
+  m.pid_recv = -1;
   m.output_left = policy->max_output_kb * 1024;
 
   if (!ctx->namespaces && ctx->landlock_abi < 1)
@@ -450,6 +499,24 @@ main (int   argc,
     }
   else if (!global_root && !ctx->namespaces)
     ctx->nproc_base = count_user_tasks (ctx->uid);
+
+  /* Landlock denials reach only the audit log; reading it takes
+   * CAP_AUDIT_READ. */
+  if (global_root)
+    m.audit = _da_sandbox_audit_open (ctx->landlock_abi, &audit_reason);
+  else
+    audit_reason = g_strdup ("reading the audit log needs root");
+  if (m.audit != NULL)
+    {
+      int one = 1;
+
+      if (socketpair (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pid_pair) != 0 ||
+          setsockopt (pid_pair[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) != 0)
+        die ("socketpair: %s", g_strerror (errno));
+      m.pid_recv = pid_pair[0];
+      ctx->pid_fd = pid_pair[1];
+      ctx->landlock_log = TRUE;
+    }
 
   if (!ctx->namespaces && policy->fs_temp)
     {
@@ -475,6 +542,12 @@ main (int   argc,
   m.out[1] = errout_pipe[0];
 
   _da_sandbox_report_start (ctx);
+  if (m.audit == NULL)
+    {
+      g_autofree char *notice = g_strdup_printf ("landlock denials not observable: %s", audit_reason);
+
+      _da_sandbox_report_notice (notice);
+    }
 
   signal (SIGPIPE, SIG_IGN);
   sigemptyset (&mask);
@@ -536,6 +609,9 @@ main (int   argc,
   close (errout_pipe[1]);
   close (notify[0]);
   close (bpf_pipe[0]);
+  if (pid_pair[1] >= 0)
+    close (pid_pair[1]);
+  ctx->pid_fd = -1;
   ctx->notify_send = -1;
   if (ctx->namespaces)
     {
@@ -608,7 +684,12 @@ main (int   argc,
       fprintf (stderr, "denoagents-sandbox: %s\n", setup_msg + 1);
     }
   else
-    code = run_monitor (&m, sfd);
+    {
+      /* The tool sent its pid before it made its Landlock domain. */
+      if (m.audit != NULL)
+        _da_sandbox_audit_set_tool (m.audit, receive_tool_pid (m.pid_recv));
+      code = run_monitor (&m, sfd);
+    }
 
   if (m.listener >= 0)
     close (m.listener);
@@ -619,6 +700,9 @@ main (int   argc,
     close (ctx->notify_recv);
   close (sfd);
   _da_sandbox_cgroup_free (m.cgroup);
+  _da_sandbox_audit_free (m.audit);
+  if (m.pid_recv >= 0)
+    close (m.pid_recv);
   if (ctx->temp_dir != NULL)
     {
       nftw (ctx->temp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

@@ -43,6 +43,8 @@ typedef struct
   char             *temp_dir;      /* minimal + fs.temp: host directory */
   guint64           nproc_base;    /* tasks the uid already has (minimal) */
   gboolean          memory_cgroup; /* memory_mb is a cgroup limit, not rlimits */
+  gboolean          landlock_log;  /* the monitor reads Landlock's audit records */
+  int               pid_fd;        /* the tool sends its pid (SO_PASSCRED) here, or -1 */
 } DaSandboxContext;
 
 /* report */
@@ -53,6 +55,21 @@ void      _da_sandbox_report_limit    (const char *limit);
 void      _da_sandbox_report_start    (const DaSandboxContext *ctx);
 void      _da_sandbox_report_error    (const char *message);
 void      _da_sandbox_report_memory   (const char *enforced_by);
+void      _da_sandbox_report_notice   (const char *message);
+void      _da_sandbox_report_landlock (const char *access,
+                                       const char *path,
+                                       gint64      port);
+
+/* Landlock denials from the audit log (root, ABI >= 7, audit enabled) */
+typedef struct _DaSandboxAudit DaSandboxAudit;
+DaSandboxAudit *_da_sandbox_audit_open (int              landlock_abi,
+                                        char           **reason);
+int       _da_sandbox_audit_fd        (DaSandboxAudit *audit);
+void      _da_sandbox_audit_set_tool  (DaSandboxAudit *audit,
+                                       pid_t           pid);
+void      _da_sandbox_audit_read      (DaSandboxAudit *audit);
+void      _da_sandbox_audit_finish    (DaSandboxAudit *audit);
+void      _da_sandbox_audit_free      (DaSandboxAudit *audit);
 
 /* limits: rlimits, environment, descriptors, capabilities */
 char    **_da_sandbox_build_env       (const DaSandboxPolicy *policy,

@@ -4,8 +4,11 @@
  * attack must be blocked; the positive controls must work. */
 #include "config.h"
 
+#include <linux/audit.h>
+#include <linux/netlink.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -462,6 +465,113 @@ test_nested (gconstpointer data)
   sandbox_result_clear (&res);
 }
 
+/* Sets the kernel's audit "enabled" flag; the previous value, or -1. */
+static int
+set_audit_enabled (guint32 enabled)
+{
+  struct {
+    struct nlmsghdr     h;
+    struct audit_status st;
+  } req;
+  struct {
+    struct nlmsghdr     h;
+    struct audit_status st;
+  } reply;
+  struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+  int fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+  int previous = -1;
+
+  if (fd < 0)
+    return -1;
+  memset (&req, 0, sizeof req);
+  req.h.nlmsg_len = NLMSG_LENGTH (0);
+  req.h.nlmsg_type = AUDIT_GET;
+  req.h.nlmsg_flags = NLM_F_REQUEST;
+  if (sendto (fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *) &kernel, sizeof kernel) > 0 &&
+      recv (fd, &reply, sizeof reply, 0) > (ssize_t) NLMSG_HDRLEN && reply.h.nlmsg_type == AUDIT_GET)
+    previous = (int) reply.st.enabled;
+  if (previous >= 0 && (guint32) previous != enabled)
+    {
+      memset (&req, 0, sizeof req);
+      req.h.nlmsg_len = NLMSG_LENGTH (sizeof req.st);
+      req.h.nlmsg_type = AUDIT_SET;
+      req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+      req.st.mask = AUDIT_STATUS_ENABLED;
+      req.st.enabled = enabled;
+      if (sendto (fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *) &kernel, sizeof kernel) < 0 ||
+          recv (fd, &reply, sizeof reply, 0) < 0)
+        previous = -1;
+    }
+  close (fd);
+  return previous;
+}
+
+/* A read outside the policy in minimal is refused by Landlock alone; as
+ * root with the kernel's audit enabled the denial is reported with its
+ * path and access right.  Where it cannot be observed the reports say
+ * so once.  DA_SANDBOX_TEST_AUDIT=1 turns the kernel's audit on for the
+ * length of this test (and back off), as a machine-wide change it is not
+ * made otherwise. */
+static void
+test_landlock_report (gconstpointer data)
+{
+  SandboxUser user = GPOINTER_TO_INT (data);
+  SandboxFixture *f = sandbox_fixture_get ();
+  g_autofree char *policy = NULL;
+  g_autofree char *probe = g_build_filename (f->bin, "probe-read-outside", NULL);
+  g_autofree char *expected = NULL;
+  const char *argv[] = { probe, f->secret, NULL };
+  const char *reason = NULL;
+  char *level_reason = NULL;
+  const char *notice;
+  int previous = -1;
+  SandboxResult res;
+
+  if (!sandbox_user_usable (user, &reason))
+    {
+      g_test_skip (reason);
+      return;
+    }
+  if (!level_available (user, 2, &level_reason))
+    {
+      g_test_skip (level_reason);
+      return;
+    }
+  if (user == USER_ROOT && g_strcmp0 (g_getenv ("DA_SANDBOX_TEST_AUDIT"), "1") == 0)
+    previous = set_audit_enabled (1);
+
+  policy = build_policy (user, "minimal", 30, 10);
+  sandbox_run (user, policy, argv, &res);
+  if (previous == 0)
+    set_audit_enabled (0);
+  g_test_message ("exit %d\nstdout: %s\nreport: %s", res.status, res.out, res.report);
+  g_assert_cmpint (res.status, ==, 0);
+  g_assert_null (strstr (res.out, "ESCAPED"));
+
+  notice = strstr (res.report, "landlock denials not observable: ");
+  if (notice != NULL)
+    {
+      /* Said once, with a reason, and no denial pretended. */
+      g_assert_null (strstr (notice + 1, "landlock denials not observable"));
+      g_assert_null (strstr (res.report, "\"type\":\"landlock\""));
+      if (user == USER_UNPRIVILEGED)
+        g_assert_nonnull (strstr (notice, "needs root"));
+      else
+        {
+          g_autofree char *msg = g_strdup_printf ("Landlock denials are not observable here (%.*s)",
+                                                  (int) (strchr (notice, '"') - notice), notice);
+          g_test_skip (msg);
+        }
+      sandbox_result_clear (&res);
+      return;
+    }
+
+  g_assert_cmpint (user, ==, USER_ROOT);
+  expected = g_strdup_printf ("{\"type\":\"landlock\",\"access\":\"fs.read_file\",\"path\":\"%s\"}", f->secret);
+  g_assert_nonnull (strstr (res.report, expected));
+  sandbox_result_clear (&res);
+}
+
 static void
 test_exit_status (gconstpointer data)
 {
@@ -643,6 +753,11 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/sandbox/bridge/%s", user_names[u]);
       g_test_add_data_func (path, GINT_TO_POINTER (u), test_bridge);
+    }
+  for (int u = 0; u < 2; u++)
+    {
+      g_autofree char *path = g_strdup_printf ("/sandbox/landlock-report/%s", user_names[u]);
+      g_test_add_data_func (path, GINT_TO_POINTER (u), test_landlock_report);
     }
 
   for (int u = 0; u < 2; u++)

@@ -600,6 +600,7 @@ test_report_fixtures (void)
 {
   static const struct { const char *file; gboolean valid; guint n; } fixtures[] = {
     { "report-valid.jsonl", TRUE, 5 },
+    { "report-valid-landlock.jsonl", TRUE, 5 },
     { "report-escaped-nul.jsonl", TRUE, 1 },
     { "report-invalid-no-syscall.jsonl", FALSE, 1 },
     { "report-invalid-unknown.jsonl", FALSE, 1 },
@@ -645,6 +646,18 @@ test_report_fixtures (void)
     report = _da_sandbox_report_parse (line, sizeof line - 1, NULL);
     g_assert_cmpstr (report->type, ==, "seccomp");
     g_assert_cmpstr (report->detail, ==, "ptrace");
+  }
+
+  {
+    g_autoptr(DaSandboxReport) path = NULL;
+    g_autoptr(DaSandboxReport) port = NULL;
+    const char line1[] = "{\"type\":\"landlock\",\"access\":\"fs.read_file\",\"path\":\"/etc/shadow\"}";
+    const char line2[] = "{\"type\":\"landlock\",\"access\":\"net.connect_tcp\",\"port\":80}";
+
+    path = _da_sandbox_report_parse (line1, sizeof line1 - 1, NULL);
+    g_assert_cmpstr (path->detail, ==, "fs.read_file /etc/shadow");
+    port = _da_sandbox_report_parse (line2, sizeof line2 - 1, NULL);
+    g_assert_cmpstr (port->detail, ==, "net.connect_tcp port 80");
   }
 }
 
