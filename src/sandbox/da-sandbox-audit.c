@@ -197,19 +197,13 @@ wait_and_drain (DaSandboxAudit *audit,
 }
 
 DaSandboxAudit *
-_da_sandbox_audit_open (int    landlock_abi,
-                        char **reason)
+_da_sandbox_audit_open (char **reason)
 {
   struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
   int size = 1 << 20;
   DaSandboxAudit *audit;
   int fd;
 
-  if (landlock_abi < 7)
-    {
-      *reason = g_strdup_printf ("Landlock ABI %d logs no denials (7 does)", landlock_abi);
-      return NULL;
-    }
   fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
   if (fd < 0)
     {
@@ -225,19 +219,25 @@ _da_sandbox_audit_open (int    landlock_abi,
   /* A busy audit log must not overflow us before we read. */
   setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
 
-  /* Whether audit is enabled comes with the reply, read later: the
-   * sandbox starts meanwhile. */
-  if (!send_get (fd))
-    {
-      *reason = g_strdup_printf ("audit status: %s", g_strerror (errno));
-      close (fd);
-      return NULL;
-    }
-
   audit = g_new0 (DaSandboxAudit, 1);
   audit->fd = fd;
   audit->backlog = -1;
   return audit;
+}
+
+/* Asks whether audit is enabled.  The kernel answers from a thread it
+ * starts for the purpose (a millisecond or more on a busy machine), so
+ * this is done once the tool can go on, and the reply is read with the
+ * records. */
+void
+_da_sandbox_audit_query (DaSandboxAudit *audit)
+{
+  if (!send_get (audit->fd))
+    {
+      g_autofree char *reason = g_strdup_printf ("audit status: %s", g_strerror (errno));
+
+      give_up (audit, reason);
+    }
 }
 
 /* -1 once denials turned out not to be observable. */

@@ -64,14 +64,6 @@ die (const char *format,
 }
 
 static gboolean
-set_error_errno (GError     **error,
-                 const char  *what)
-{
-  g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP, "%s: %s", what, g_strerror (errno));
-  return FALSE;
-}
-
-static gboolean
 is_global_root (void)
 {
   g_autofree char *map = NULL;
@@ -397,6 +389,38 @@ receive_tool_pid (int fd)
   return 0;
 }
 
+/* Waits for the tool's pid; 0 when the sandbox failed before (the
+ * error pipe has the reason or was closed). */
+static pid_t
+wait_tool_pid (int pid_fd,
+               int err_fd)
+{
+  for (;;)
+    {
+      struct pollfd fds[2] = { { pid_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
+
+      if (poll (fds, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return 0;
+        }
+      if (fds[0].revents & POLLIN)
+        return receive_tool_pid (pid_fd);
+      if (fds[1].revents != 0)
+        return 0;
+    }
+}
+
+G_GNUC_NORETURN static void
+fail_started (Monitor    *m,
+              const char *message)
+{
+  kill (m->child, SIGKILL);
+  waitpid (m->child, NULL, 0);
+  die ("%s", message);
+}
+
 static void
 usage (void)
 {
@@ -418,8 +442,9 @@ main (int   argc,
   DaSandboxContext *ctx = &m.ctx;
   int report_fd = -1;
   int cmd = -1;
-  int err_pipe[2], sync_pipe[2], out_pipe[2], errout_pipe[2], notify[2], bpf_pipe[2];
+  int err_pipe[2], out_pipe[2], errout_pipe[2], notify[2], bpf_pipe[2];
   int pid_pair[2] = { -1, -1 };
+  pid_t tool;
   gsize policy_len = 0;
   sigset_t mask;
   GString *msg;
@@ -479,6 +504,7 @@ main (int   argc,
   ctx->gid = getgid ();
   ctx->report_fd = report_fd;
   ctx->proxy_fd = -1;
+  ctx->go_fd = -1;
   ctx->namespaces = policy->isolation != DA_SANDBOX_ISOLATION_MINIMAL;
   ctx->landlock_abi = _da_sandbox_landlock_abi ();
   ctx->pid_fd = -1;
@@ -501,12 +527,16 @@ main (int   argc,
     ctx->nproc_base = count_user_tasks (ctx->uid);
 
   /* Landlock denials reach only the audit log; reading it takes
-   * CAP_AUDIT_READ. */
-  if (global_root)
-    m.audit = _da_sandbox_audit_open (ctx->landlock_abi, &audit_reason);
-  else
+   * CAP_AUDIT_READ.  The tool asks for its denials to be logged and
+   * sends its pid (for its domain's records, and for the cgroups with
+   * namespaces); the monitor joins the log while the sandbox starts. */
+  if (!global_root)
     audit_reason = g_strdup ("reading the audit log needs root");
-  if (m.audit != NULL)
+  else if (ctx->landlock_abi < 7)
+    audit_reason = g_strdup_printf ("Landlock ABI %d logs no denials (7 does)", ctx->landlock_abi);
+  else
+    ctx->landlock_log = TRUE;
+  if (global_root)
     {
       int one = 1;
 
@@ -515,7 +545,6 @@ main (int   argc,
         die ("socketpair: %s", g_strerror (errno));
       m.pid_recv = pid_pair[0];
       ctx->pid_fd = pid_pair[1];
-      ctx->landlock_log = TRUE;
     }
 
   if (!ctx->namespaces && policy->fs_temp)
@@ -526,13 +555,12 @@ main (int   argc,
     }
   ctx->envp = _da_sandbox_build_env (policy, ctx->namespaces ? NULL : ctx->temp_dir);
 
-  if (pipe2 (err_pipe, O_CLOEXEC) != 0 || pipe2 (sync_pipe, O_CLOEXEC) != 0 ||
+  if (pipe2 (err_pipe, O_CLOEXEC) != 0 ||
       pipe2 (out_pipe, O_CLOEXEC) != 0 || pipe2 (errout_pipe, O_CLOEXEC) != 0 ||
       pipe2 (bpf_pipe, O_CLOEXEC) != 0 ||
       socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, notify) != 0)
     die ("pipe: %s", g_strerror (errno));
   ctx->error_fd = err_pipe[1];
-  ctx->sync_fd = sync_pipe[0];
   ctx->stdout_fd = out_pipe[1];
   ctx->stderr_fd = errout_pipe[1];
   ctx->notify_send = notify[0];
@@ -542,12 +570,6 @@ main (int   argc,
   m.out[1] = errout_pipe[0];
 
   _da_sandbox_report_start (ctx);
-  if (m.audit == NULL)
-    {
-      g_autofree char *notice = g_strdup_printf ("landlock denials not observable: %s", audit_reason);
-
-      _da_sandbox_report_notice (notice);
-    }
 
   signal (SIGPIPE, SIG_IGN);
   sigemptyset (&mask);
@@ -572,11 +594,12 @@ main (int   argc,
       if (m.child == 0)
         {
           close (err_pipe[0]);
-          close (sync_pipe[1]);
           close (out_pipe[0]);
           close (errout_pipe[0]);
           close (bpf_pipe[1]);
           close (sfd);
+          if (m.pid_recv >= 0)
+            close (m.pid_recv);
           _da_sandbox_init_main (ctx);
         }
     }
@@ -589,22 +612,18 @@ main (int   argc,
         die ("fork: %s", g_strerror (errno));
       if (m.child == 0)
         {
-          char byte;
-
           close (err_pipe[0]);
-          close (sync_pipe[1]);
           close (out_pipe[0]);
           close (errout_pipe[0]);
           close (bpf_pipe[1]);
           close (sfd);
-          if (read (sync_pipe[0], &byte, 1) != 1)
-            _exit (DA_SANDBOX_EXIT_SETUP);
+          if (m.pid_recv >= 0)
+            close (m.pid_recv);
           _da_sandbox_child_exec (ctx);
         }
     }
 
   close (err_pipe[1]);
-  close (sync_pipe[0]);
   close (out_pipe[1]);
   close (errout_pipe[1]);
   close (notify[0]);
@@ -619,44 +638,41 @@ main (int   argc,
       ctx->notify_recv = -1;
     }
 
-  /* With namespaces, pid 1 may set up its mounts as soon as its maps
-   * are written (first byte); it forks the tool only after the second,
-   * by which time the pids cgroup holds it.  Making the cgroup meanwhile
-   * keeps it off the start-up path. */
-  if (ctx->namespaces)
+  /* Everything below runs while pid 1 writes its own maps, sets up its
+   * mounts and forks the tool; the tool waits for the filter, which is
+   * finished only once the cgroups hold it and the audit log is read. */
+  if (ctx->namespaces && global_root &&
+      (m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, policy->memory_mb, &error)) == NULL)
+    fail_started (&m, error->message);
+  if (ctx->landlock_log)
+    m.audit = _da_sandbox_audit_open (&audit_reason);
+  if (m.audit == NULL)
     {
-      if (!_da_sandbox_write_id_maps (m.child, ctx->uid, ctx->gid, &error) ||
-          (write (sync_pipe[1], "x", 1) != 1 && !set_error_errno (&error, "cannot start the sandbox")) ||
-          (global_root && (m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, policy->memory_mb, &error)) == NULL))
-        {
-          kill (m.child, SIGKILL);
-          waitpid (m.child, NULL, 0);
-          die ("%s", error->message);
-        }
+      g_autofree char *notice = g_strdup_printf ("landlock denials not observable: %s", audit_reason);
+
+      _da_sandbox_report_notice (notice);
     }
-  if (m.cgroup != NULL && !_da_sandbox_cgroup_add (m.cgroup, m.child, &error))
-    {
-      kill (m.child, SIGKILL);
-      waitpid (m.child, NULL, 0);
-      die ("%s", error->message);
-    }
+  if (!_da_sandbox_seccomp_build (ctx, bpf_pipe[1], &error))
+    fail_started (&m, error->message);
+
+  /* With namespaces the tool is pid 1's child, and the monitor learns
+   * its pid from the tool itself. */
+  tool = ctx->namespaces ? (global_root ? wait_tool_pid (m.pid_recv, err_pipe[0]) : 0) : m.child;
+  if (m.cgroup != NULL && tool > 0 && !_da_sandbox_cgroup_add (m.cgroup, tool, &error))
+    fail_started (&m, error->message);
+  if (m.audit != NULL)
+    _da_sandbox_audit_set_tool (m.audit, tool);
   ctx->memory_cgroup = _da_sandbox_cgroup_has_memory (m.cgroup);
   _da_sandbox_report_memory (m.cgroup != NULL ? _da_sandbox_cgroup_memory (m.cgroup)
                                               : "RLIMIT_AS and RLIMIT_DATA (no memory cgroup: not run by root)");
-  /* If pid 1 has already failed this write fails too; its reason comes
+  /* The last byte after the filter: how memory_mb is enforced.  If the
+   * tool has already failed the write fails too; its reason comes
    * through the error pipe below. */
-  if (write (sync_pipe[1], ctx->memory_cgroup ? "m" : "x", 1) != 1)
-    g_debug ("sync: %s", g_strerror (errno));
-  close (sync_pipe[1]);
-
-  /* The filter is built here while pid 1 sets up the namespaces. */
-  if (!_da_sandbox_seccomp_build (ctx, bpf_pipe[1], &error))
-    {
-      kill (m.child, SIGKILL);
-      waitpid (m.child, NULL, 0);
-      die ("%s", error->message);
-    }
+  if (write (bpf_pipe[1], ctx->memory_cgroup ? "m" : "r", 1) != 1)
+    g_debug ("filter: %s", g_strerror (errno));
   close (bpf_pipe[1]);
+  if (m.audit != NULL)
+    _da_sandbox_audit_query (m.audit);
 
   /* Setup errors arrive as one code byte and a message; EOF means the
    * tool was executed. */
@@ -684,12 +700,7 @@ main (int   argc,
       fprintf (stderr, "denoagents-sandbox: %s\n", setup_msg + 1);
     }
   else
-    {
-      /* The tool sent its pid before it made its Landlock domain. */
-      if (m.audit != NULL)
-        _da_sandbox_audit_set_tool (m.audit, receive_tool_pid (m.pid_recv));
-      code = run_monitor (&m, sfd);
-    }
+    code = run_monitor (&m, sfd);
 
   if (m.listener >= 0)
     close (m.listener);

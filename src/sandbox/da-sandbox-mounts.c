@@ -41,12 +41,11 @@ fail_errno (GError     **error,
 }
 
 static gboolean
-write_proc (pid_t        pid,
-            const char  *name,
+write_proc (const char  *name,
             const char  *value,
             GError     **error)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, name);
+  g_autofree char *path = g_strconcat ("/proc/self/", name, NULL);
   int fd = open (path, O_WRONLY | O_CLOEXEC);
   gsize len = strlen (value);
 
@@ -62,20 +61,23 @@ write_proc (pid_t        pid,
   return TRUE;
 }
 
+/* Pid 1 writes its own maps: one id mapped to itself, which the kernel
+ * allows the namespace's creator without privilege (and saves a round
+ * trip to the monitor). */
 gboolean
-_da_sandbox_write_id_maps (pid_t    pid,
-                           uid_t    uid,
+_da_sandbox_write_id_maps (uid_t    uid,
                            gid_t    gid,
                            GError **error)
 {
-  g_autofree char *umap = g_strdup_printf ("%u %u 1\n", uid, uid);
-  g_autofree char *gmap = g_strdup_printf ("%u %u 1\n", gid, gid);
+  char umap[32], gmap[32];
 
+  g_snprintf (umap, sizeof umap, "%u %u 1\n", uid, uid);
+  g_snprintf (gmap, sizeof gmap, "%u %u 1\n", gid, gid);
   /* "deny" is required before an unprivileged gid_map and keeps
    * setgroups(2) out of the sandbox for root too. */
-  return write_proc (pid, "setgroups", "deny", error) &&
-         write_proc (pid, "uid_map", umap, error) &&
-         write_proc (pid, "gid_map", gmap, error);
+  return write_proc ("setgroups", "deny", error) &&
+         write_proc ("uid_map", umap, error) &&
+         write_proc ("gid_map", gmap, error);
 }
 
 static gboolean
@@ -366,19 +368,30 @@ _da_sandbox_setup_root (DaSandboxContext  *ctx,
     if (!readonly_self_bind (proc_ro[i], error))
       return FALSE;
 
-  /* Enter the new root and drop the host's for good. */
+  if (mount (NULL, NEWROOT, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0)
+    return fail_errno (error, "remount read-only", "/");
+
+  /* Enter the new root.  The host's stays stacked on it until
+   * _da_sandbox_detach_old_root(). */
   if (chdir (NEWROOT) != 0)
     return fail_errno (error, "chdir", NEWROOT);
   if (syscall (SYS_pivot_root, ".", ".") != 0)
     return fail_errno (error, "pivot_root", NEWROOT);
+
+  return TRUE;
+}
+
+/* Drops the host's root for good.  A lazy unmount waits for an RCU grace
+ * period, milliseconds on a busy machine, so pid 1 does it while the
+ * tool's process starts; the tool does nothing that looks up a path
+ * until pid 1 tells it this is done. */
+gboolean
+_da_sandbox_detach_old_root (GError **error)
+{
   if (umount2 (".", MNT_DETACH) != 0)
     return fail_errno (error, "detach", "old root");
   if (chdir ("/") != 0)
     return fail_errno (error, "chdir", "/");
-
-  if (mount (NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0)
-    return fail_errno (error, "remount read-only", "/");
-
   return TRUE;
 }
 

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 #define DA_SANDBOX_FD_ERROR        3
 #define DA_SANDBOX_FD_NOTIFY       4
 #define DA_SANDBOX_FD_BPF          5
+#define DA_SANDBOX_FD_GO           6   /* strict, moderate: pid 1's go-ahead */
 
 typedef struct _DaSandboxCgroup DaSandboxCgroup;
 
@@ -33,7 +34,7 @@ typedef struct
   gboolean          namespaces;    /* strict and moderate */
   int               report_fd;     /* -1: no reports */
   int               error_fd;      /* write end of the setup-error pipe */
-  int               sync_fd;       /* read end: parent finished its part */
+  int               go_fd;         /* tool: read end of pid 1's go-ahead, or -1 */
   int               notify_send;   /* socket the child sends its listener on */
   int               notify_recv;   /* … and the supervisor receives it on */
   int               bpf_fd;        /* read end: the seccomp filter, raw */
@@ -62,8 +63,8 @@ void      _da_sandbox_report_landlock (const char *access,
 
 /* Landlock denials from the audit log (root, ABI >= 7, audit enabled) */
 typedef struct _DaSandboxAudit DaSandboxAudit;
-DaSandboxAudit *_da_sandbox_audit_open (int              landlock_abi,
-                                        char           **reason);
+DaSandboxAudit *_da_sandbox_audit_open (char           **reason);
+void      _da_sandbox_audit_query     (DaSandboxAudit *audit);
 int       _da_sandbox_audit_fd        (DaSandboxAudit *audit);
 void      _da_sandbox_audit_set_tool  (DaSandboxAudit *audit,
                                        pid_t           pid);
@@ -92,16 +93,17 @@ gboolean  _da_sandbox_seccomp_build   (const DaSandboxContext *ctx,
                                        GError                **error);
 gboolean  _da_sandbox_seccomp_load    (int                     in_fd,
                                        int                    *listener,
+                                       gboolean               *memory_cgroup,
                                        GError                **error);
 gboolean  _da_sandbox_seccomp_handle  (int                     listener);
 
 /* namespaces and the fresh root (strict, moderate) */
-gboolean  _da_sandbox_write_id_maps   (pid_t                   pid,
-                                       uid_t                   uid,
+gboolean  _da_sandbox_write_id_maps   (uid_t                   uid,
                                        gid_t                   gid,
                                        GError                **error);
 gboolean  _da_sandbox_setup_root      (DaSandboxContext       *ctx,
                                        GError                **error);
+gboolean  _da_sandbox_detach_old_root (GError                **error);
 gboolean  _da_sandbox_loopback_up     (GError                **error);
 
 /* proxy bridge (moderate), run inside the pid-1 supervisor */
