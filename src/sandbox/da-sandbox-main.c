@@ -389,29 +389,6 @@ receive_tool_pid (int fd)
   return 0;
 }
 
-/* Waits for the tool's pid; 0 when the sandbox failed before (the
- * error pipe has the reason or was closed). */
-static pid_t
-wait_tool_pid (int pid_fd,
-               int err_fd)
-{
-  for (;;)
-    {
-      struct pollfd fds[2] = { { pid_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
-
-      if (poll (fds, 2, -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return 0;
-        }
-      if (fds[0].revents & POLLIN)
-        return receive_tool_pid (pid_fd);
-      if (fds[1].revents != 0)
-        return 0;
-    }
-}
-
 G_GNUC_NORETURN static void
 fail_started (Monitor    *m,
               const char *message)
@@ -444,7 +421,7 @@ main (int   argc,
   int cmd = -1;
   int err_pipe[2], out_pipe[2], errout_pipe[2], notify[2], bpf_pipe[2];
   int pid_pair[2] = { -1, -1 };
-  pid_t tool;
+  int cgroup_pipe[2];
   gsize policy_len = 0;
   sigset_t mask;
   GString *msg;
@@ -527,16 +504,16 @@ main (int   argc,
     ctx->nproc_base = count_user_tasks (ctx->uid);
 
   /* Landlock denials reach only the audit log; reading it takes
-   * CAP_AUDIT_READ.  The tool asks for its denials to be logged and
-   * sends its pid (for its domain's records, and for the cgroups with
-   * namespaces); the monitor joins the log while the sandbox starts. */
+   * CAP_AUDIT_READ.  The tool asks for its denials to be logged and,
+   * with namespaces, sends its pid (to tell its domain's records from
+   * others'); the monitor joins the log while the sandbox starts. */
   if (!global_root)
     audit_reason = g_strdup ("reading the audit log needs root");
   else if (ctx->landlock_abi < 7)
     audit_reason = g_strdup_printf ("Landlock ABI %d logs no denials (7 does)", ctx->landlock_abi);
   else
     ctx->landlock_log = TRUE;
-  if (global_root)
+  if (ctx->landlock_log && ctx->namespaces)
     {
       int one = 1;
 
@@ -555,12 +532,14 @@ main (int   argc,
     }
   ctx->envp = _da_sandbox_build_env (policy, ctx->namespaces ? NULL : ctx->temp_dir);
 
-  if (pipe2 (err_pipe, O_CLOEXEC) != 0 ||
+  if (pipe2 (err_pipe, O_CLOEXEC) != 0 || pipe2 (cgroup_pipe, O_CLOEXEC) != 0 ||
       pipe2 (out_pipe, O_CLOEXEC) != 0 || pipe2 (errout_pipe, O_CLOEXEC) != 0 ||
       pipe2 (bpf_pipe, O_CLOEXEC) != 0 ||
       socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, notify) != 0)
     die ("pipe: %s", g_strerror (errno));
   ctx->error_fd = err_pipe[1];
+  /* pid 1 forks the tool once the monitor has put it in the cgroups. */
+  ctx->cgroup_fd = ctx->namespaces && global_root ? cgroup_pipe[0] : -1;
   ctx->stdout_fd = out_pipe[1];
   ctx->stderr_fd = errout_pipe[1];
   ctx->notify_send = notify[0];
@@ -594,6 +573,7 @@ main (int   argc,
       if (m.child == 0)
         {
           close (err_pipe[0]);
+          close (cgroup_pipe[1]);
           close (out_pipe[0]);
           close (errout_pipe[0]);
           close (bpf_pipe[1]);
@@ -613,6 +593,8 @@ main (int   argc,
       if (m.child == 0)
         {
           close (err_pipe[0]);
+          close (cgroup_pipe[0]);
+          close (cgroup_pipe[1]);
           close (out_pipe[0]);
           close (errout_pipe[0]);
           close (bpf_pipe[1]);
@@ -624,6 +606,7 @@ main (int   argc,
     }
 
   close (err_pipe[1]);
+  close (cgroup_pipe[0]);
   close (out_pipe[1]);
   close (errout_pipe[1]);
   close (notify[0]);
@@ -638,12 +621,23 @@ main (int   argc,
       ctx->notify_recv = -1;
     }
 
-  /* Everything below runs while pid 1 writes its own maps, sets up its
-   * mounts and forks the tool; the tool waits for the filter, which is
-   * finished only once the cgroups hold it and the audit log is read. */
+  /* Everything below runs while pid 1 writes its own maps and sets up
+   * its mounts.  Moving a process into a cgroup waits for an RCU grace
+   * period, so pid 1 is moved as early as possible, and forks the tool
+   * once the byte below says it was; the tool waits for the filter,
+   * which is finished only once the audit log is joined. */
   if (ctx->namespaces && global_root &&
-      (m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, policy->memory_mb, &error)) == NULL)
+      ((m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, policy->memory_mb, &error)) == NULL ||
+       !_da_sandbox_cgroup_add (m.cgroup, m.child, &error)))
     fail_started (&m, error->message);
+  if (!ctx->namespaces && m.cgroup != NULL && !_da_sandbox_cgroup_add (m.cgroup, m.child, &error))
+    fail_started (&m, error->message);
+  /* If pid 1 has already failed this write fails too; its reason comes
+   * through the error pipe below. */
+  if (ctx->cgroup_fd >= 0 && write (cgroup_pipe[1], "c", 1) != 1)
+    g_debug ("cgroup: %s", g_strerror (errno));
+  close (cgroup_pipe[1]);
+
   if (ctx->landlock_log)
     m.audit = _da_sandbox_audit_open (&audit_reason);
   if (m.audit == NULL)
@@ -654,20 +648,10 @@ main (int   argc,
     }
   if (!_da_sandbox_seccomp_build (ctx, bpf_pipe[1], &error))
     fail_started (&m, error->message);
-
-  /* With namespaces the tool is pid 1's child, and the monitor learns
-   * its pid from the tool itself. */
-  tool = ctx->namespaces ? (global_root ? wait_tool_pid (m.pid_recv, err_pipe[0]) : 0) : m.child;
-  if (m.cgroup != NULL && tool > 0 && !_da_sandbox_cgroup_add (m.cgroup, tool, &error))
-    fail_started (&m, error->message);
-  if (m.audit != NULL)
-    _da_sandbox_audit_set_tool (m.audit, tool);
   ctx->memory_cgroup = _da_sandbox_cgroup_has_memory (m.cgroup);
   _da_sandbox_report_memory (m.cgroup != NULL ? _da_sandbox_cgroup_memory (m.cgroup)
                                               : "RLIMIT_AS and RLIMIT_DATA (no memory cgroup: not run by root)");
-  /* The last byte after the filter: how memory_mb is enforced.  If the
-   * tool has already failed the write fails too; its reason comes
-   * through the error pipe below. */
+  /* The last byte after the filter: how memory_mb is enforced. */
   if (write (bpf_pipe[1], ctx->memory_cgroup ? "m" : "r", 1) != 1)
     g_debug ("filter: %s", g_strerror (errno));
   close (bpf_pipe[1]);
@@ -700,7 +684,12 @@ main (int   argc,
       fprintf (stderr, "denoagents-sandbox: %s\n", setup_msg + 1);
     }
   else
-    code = run_monitor (&m, sfd);
+    {
+      /* The tool sent its pid before it made its Landlock domain. */
+      if (m.audit != NULL)
+        _da_sandbox_audit_set_tool (m.audit, ctx->namespaces ? receive_tool_pid (m.pid_recv) : m.child);
+      code = run_monitor (&m, sfd);
+    }
 
   if (m.listener >= 0)
     close (m.listener);

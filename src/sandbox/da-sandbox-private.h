@@ -34,6 +34,7 @@ typedef struct
   gboolean          namespaces;    /* strict and moderate */
   int               report_fd;     /* -1: no reports */
   int               error_fd;      /* write end of the setup-error pipe */
+  int               cgroup_fd;     /* pid 1: read end, a byte once it is in the cgroups, or -1 */
   int               go_fd;         /* tool: read end of pid 1's go-ahead, or -1 */
   int               notify_send;   /* socket the child sends its listener on */
   int               notify_recv;   /* … and the supervisor receives it on */

@@ -275,6 +275,17 @@ _da_sandbox_init_main (DaSandboxContext *ctx)
   sigaddset (&mask, SIGCHLD);
   sigprocmask (SIG_BLOCK, &mask, NULL);
 
+  /* The tool starts in the cgroups (when there are any).  EOF means the
+   * monitor is gone. */
+  if (ctx->cgroup_fd >= 0)
+    {
+      char byte;
+
+      if (read (ctx->cgroup_fd, &byte, 1) != 1)
+        _exit (DA_SANDBOX_EXIT_SETUP);
+      close (ctx->cgroup_fd);
+    }
+
   if (pipe2 (go, O_CLOEXEC) != 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "pipe failed");
   child = fork ();
