@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "da-sandbox-private.h"
@@ -148,6 +150,64 @@ v2_has_controller (const char *dir,
          has_word (controllers, name, ' ');
 }
 
+/* The usual layout: hierarchies under /sys/fs/cgroup, mounted at the
+ * root of our cgroup namespace.  Each guess is checked (the filesystem
+ * type, the directory); NULL sends the caller to /proc/self/mountinfo,
+ * which the kernel is slow to produce. */
+static char *
+guess_dir (const char *point,
+           long        magic,
+           const char *path,
+           const char *probe)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  struct statfs sf;
+
+  if (path == NULL || statfs (point, &sf) != 0 || sf.f_type != magic)
+    return NULL;
+  dir = g_build_filename (point, path, NULL);
+  /* The root of a hierarchy has no controller files of its own. */
+  file = g_build_filename (dir, strcmp (path, "/") == 0 ? "cgroup.procs" : probe, NULL);
+  return access (file, F_OK) == 0 ? g_steal_pointer (&dir) : NULL;
+}
+
+static gboolean
+guess_dirs (Dirs        *dirs,
+            SelfCgroups *self)
+{
+  if (self->v2_path != NULL && self->pids_path == NULL && self->memory_path == NULL)
+    {
+      /* cgroup v2 alone */
+      dirs->pids = guess_dir ("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC, self->v2_path, "pids.max");
+      dirs->pids_v2 = TRUE;
+      if (dirs->pids != NULL)
+        {
+          dirs->memory = guess_dir ("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC, self->v2_path, "memory.max");
+          dirs->memory_v2 = TRUE;
+        }
+      /* Controllers may be enabled for the children only: let the slow
+       * path look at cgroup.controllers. */
+      if (dirs->pids == NULL || dirs->memory == NULL)
+        {
+          g_clear_pointer (&dirs->pids, g_free);
+          g_clear_pointer (&dirs->memory, g_free);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  dirs->pids = guess_dir ("/sys/fs/cgroup/pids", CGROUP_SUPER_MAGIC, self->pids_path, "pids.max");
+  dirs->memory = guess_dir ("/sys/fs/cgroup/memory", CGROUP_SUPER_MAGIC, self->memory_path,
+                            "memory.limit_in_bytes");
+  if (dirs->pids == NULL || (self->memory_path != NULL && dirs->memory == NULL))
+    {
+      g_clear_pointer (&dirs->pids, g_free);
+      g_clear_pointer (&dirs->memory, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Finds the directories of our own cgroups holding pids and memory,
  * from /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT POINT OPTS … - TYPE
  * SOURCE SUPEROPTS". */
@@ -159,6 +219,11 @@ find_dirs (Dirs *dirs)
   char *line, *next;
 
   read_self_cgroups (&self);
+  if (guess_dirs (dirs, &self))
+    {
+      self_cgroups_clear (&self);
+      return;
+    }
   if (!g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
     {
       self_cgroups_clear (&self);
