@@ -152,9 +152,13 @@ _da_sandbox_drop_privileges (GError **error)
                        "securebits: %s", g_strerror (errno));
           return FALSE;
         }
+      /* Capabilities are numbered without gaps: EINVAL is the first
+       * one past the kernel's last. */
       for (unsigned long cap = 0; cap <= 63; cap++)
-        if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+        if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
           {
+            if (errno == EINVAL)
+              break;
             g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
                          "dropping capability %lu: %s", cap, g_strerror (errno));
             return FALSE;
