@@ -50,6 +50,8 @@ struct _DaSandboxAudit
   gboolean             status_known;   /* the reply to AUDIT_GET came */
   gboolean             off;            /* not observable; said so */
   int                  backlog;        /* from the last AUDIT_GET reply */
+  GThread             *query;          /* sends the first AUDIT_GET */
+  int                  query_errno;    /* … and its failure, atomic */
 };
 
 /* Sends AUDIT_GET; the reply comes on the same socket, among the
@@ -225,16 +227,37 @@ _da_sandbox_audit_open (char **reason)
   return audit;
 }
 
+static gpointer
+query_thread (gpointer data)
+{
+  DaSandboxAudit *audit = data;
+
+  if (!send_get (audit->fd))
+    g_atomic_int_set (&audit->query_errno, errno);
+  return NULL;
+}
+
 /* Asks whether audit is enabled.  The kernel answers from a thread it
- * starts for the purpose (a millisecond or more on a busy machine), so
- * this is done once the tool can go on, and the reply is read with the
- * records. */
+ * starts for the purpose, and the sender waits until that thread is
+ * made (milliseconds on a busy machine): a thread of ours sends the
+ * request, and the reply is read with the records.  Called once the
+ * sandbox's processes exist, so no fork happens while it runs. */
 void
 _da_sandbox_audit_query (DaSandboxAudit *audit)
 {
-  if (!send_get (audit->fd))
+  audit->query = g_thread_try_new ("audit-query", query_thread, audit, NULL);
+  if (audit->query == NULL)
+    query_thread (audit);
+}
+
+static void
+check_query (DaSandboxAudit *audit)
+{
+  int saved = g_atomic_int_get (&audit->query_errno);
+
+  if (saved != 0)
     {
-      g_autofree char *reason = g_strdup_printf ("audit status: %s", g_strerror (errno));
+      g_autofree char *reason = g_strdup_printf ("audit status: %s", g_strerror (saved));
 
       give_up (audit, reason);
     }
@@ -257,6 +280,7 @@ _da_sandbox_audit_set_tool (DaSandboxAudit *audit,
 void
 _da_sandbox_audit_read (DaSandboxAudit *audit)
 {
+  check_query (audit);
   drain (audit);
 }
 
@@ -266,6 +290,9 @@ _da_sandbox_audit_read (DaSandboxAudit *audit)
 void
 _da_sandbox_audit_finish (DaSandboxAudit *audit)
 {
+  if (audit->query != NULL)
+    g_clear_pointer (&audit->query, g_thread_join);
+  check_query (audit);
   for (guint i = 0; i < 20 && !audit->status_known && !audit->off; i++)
     wait_and_drain (audit, 50);
   if (audit->off)
@@ -297,6 +324,8 @@ _da_sandbox_audit_free (DaSandboxAudit *audit)
 {
   if (audit == NULL)
     return;
+  if (audit->query != NULL)
+    g_thread_join (audit->query);
   close (audit->fd);
   g_free (audit);
 }

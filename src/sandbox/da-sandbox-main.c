@@ -504,10 +504,13 @@ main (int   argc,
     ctx->nproc_base = count_user_tasks (ctx->uid);
 
   /* Landlock denials reach only the audit log; reading it takes
-   * CAP_AUDIT_READ.  The tool asks for its denials to be logged and,
+   * CAP_AUDIT_READ, and is done only with a report descriptor to say
+   * what was denied on.  The tool asks for its denials to be logged and,
    * with namespaces, sends its pid (to tell its domain's records from
    * others'); the monitor joins the log while the sandbox starts. */
-  if (!global_root)
+  if (report_fd < 0)
+    ; /* nowhere to report them: not read */
+  else if (!global_root)
     audit_reason = g_strdup ("reading the audit log needs root");
   else if (ctx->landlock_abi < 7)
     audit_reason = g_strdup_printf ("Landlock ABI %d logs no denials (7 does)", ctx->landlock_abi);
@@ -640,7 +643,9 @@ main (int   argc,
 
   if (ctx->landlock_log)
     m.audit = _da_sandbox_audit_open (&audit_reason);
-  if (m.audit == NULL)
+  if (m.audit != NULL)
+    _da_sandbox_audit_query (m.audit);
+  else if (report_fd >= 0)
     {
       g_autofree char *notice = g_strdup_printf ("landlock denials not observable: %s", audit_reason);
 
@@ -655,8 +660,6 @@ main (int   argc,
   if (write (bpf_pipe[1], ctx->memory_cgroup ? "m" : "r", 1) != 1)
     g_debug ("filter: %s", g_strerror (errno));
   close (bpf_pipe[1]);
-  if (m.audit != NULL)
-    _da_sandbox_audit_query (m.audit);
 
   /* Setup errors arrive as one code byte and a message; EOF means the
    * tool was executed. */
