@@ -43,6 +43,7 @@ struct da_landlock_net_port_attr
 };
 
 #define DA_LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#define DA_LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON (1U << 1)   /* ABI 7 */
 #define DA_LANDLOCK_RULE_PATH_BENEATH      1
 #define DA_LANDLOCK_RULE_NET_PORT          2
 
@@ -202,7 +203,10 @@ _da_sandbox_landlock_apply (const DaSandboxContext  *ctx,
         }
     }
 
-  if (ok && syscall (SYS_landlock_restrict_self, ruleset, 0) != 0)
+  /* Denials after exec are logged only when asked for; the monitor
+   * asks when it reads the audit log. */
+  if (ok && syscall (SYS_landlock_restrict_self, ruleset,
+                     ctx->landlock_log ? DA_LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON : 0) != 0)
     {
       g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
                    "landlock: restrict self: %s", g_strerror (errno));

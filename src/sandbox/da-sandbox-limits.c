@@ -97,9 +97,13 @@ set_limit (int          resource,
 gboolean
 _da_sandbox_apply_rlimits (const DaSandboxPolicy *policy,
                            guint64                nproc_base,
+                           gboolean               memory_cgroup,
                            GError               **error)
 {
-  rlim_t mem = (rlim_t) policy->memory_mb << 20;
+  /* With a memory cgroup the whole sandbox has memory_mb; the address
+   * space of each process is left alone (runtimes reserve far more than
+   * they use). */
+  rlim_t mem = memory_cgroup ? RLIM_INFINITY : (rlim_t) policy->memory_mb << 20;
   rlim_t fsize = (rlim_t) policy->max_file_mb << 20;
   rlim_t nproc = (rlim_t) (policy->max_processes + nproc_base);
 
@@ -148,9 +152,13 @@ _da_sandbox_drop_privileges (GError **error)
                        "securebits: %s", g_strerror (errno));
           return FALSE;
         }
+      /* Capabilities are numbered without gaps: EINVAL is the first
+       * one past the kernel's last. */
       for (unsigned long cap = 0; cap <= 63; cap++)
-        if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+        if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
           {
+            if (errno == EINVAL)
+              break;
             g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP,
                          "dropping capability %lu: %s", cap, g_strerror (errno));
             return FALSE;

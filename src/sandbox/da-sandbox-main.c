@@ -44,6 +44,8 @@ typedef struct
   guint64           output_left;
   gboolean          killed;
   int               listener;        /* minimal: seccomp notifications */
+  DaSandboxAudit   *audit;           /* Landlock denials, or NULL */
+  int               pid_recv;        /* the tool's pid arrives here, or -1 */
 } Monitor;
 
 G_GNUC_NORETURN G_GNUC_PRINTF (1, 2) static void
@@ -59,14 +61,6 @@ die (const char *format,
   _da_sandbox_report_error (msg);
   fprintf (stderr, "denoagents-sandbox: %s\n", msg);
   exit (DA_SANDBOX_EXIT_SETUP);
-}
-
-static gboolean
-set_error_errno (GError     **error,
-                 const char  *what)
-{
-  g_set_error (error, DA_SANDBOX_ERROR, DA_SANDBOX_ERROR_SETUP, "%s: %s", what, g_strerror (errno));
-  return FALSE;
 }
 
 static gboolean
@@ -266,8 +260,8 @@ run_monitor (Monitor *m,
 
   while (!m->child_done || m->out[0] >= 0 || m->out[1] >= 0)
     {
-      struct pollfd fds[5];
-      int idx_out[2] = { -1, -1 }, idx_notify = -1, n = 0;
+      struct pollfd fds[6];
+      int idx_out[2] = { -1, -1 }, idx_notify = -1, idx_audit = -1, n = 0;
       int timeout = -1;
       gint64 now = now_ms ();
 
@@ -287,8 +281,17 @@ run_monitor (Monitor *m,
           fds[n++] = (struct pollfd) { m->listener >= 0 ? m->listener : m->ctx.notify_recv, POLLIN, 0 };
         }
 
+      if (m->audit != NULL && _da_sandbox_audit_fd (m->audit) >= 0)
+        {
+          idx_audit = n;
+          fds[n++] = (struct pollfd) { _da_sandbox_audit_fd (m->audit), POLLIN, 0 };
+        }
+
       if (poll (fds, (nfds_t) n, timeout) < 0 && errno != EINTR)
         break;
+
+      if (idx_audit >= 0 && fds[idx_audit].revents != 0)
+        _da_sandbox_audit_read (m->audit);
 
       if (!m->killed && now_ms () >= deadline)
         {
@@ -338,8 +341,12 @@ run_monitor (Monitor *m,
       kill_all (m);
       waitpid (m->child, &m->child_status, 0);
     }
+  if (m->audit != NULL)
+    _da_sandbox_audit_finish (m->audit);
   if (m->cgroup != NULL && _da_sandbox_cgroup_hit_max (m->cgroup))
     _da_sandbox_report_limit ("max_processes");
+  if (m->cgroup != NULL && _da_sandbox_cgroup_oom_killed (m->cgroup))
+    _da_sandbox_report_limit ("memory_mb");
 
   if (exit_signal != 0)
     return 128 + exit_signal;
@@ -348,6 +355,47 @@ run_monitor (Monitor *m,
   if (WIFSIGNALED (m->child_status))
     return 128 + WTERMSIG (m->child_status);
   return DA_SANDBOX_EXIT_SETUP;
+}
+
+/* The tool's pid as the monitor sees it: the kernel translates the
+ * sender's credentials into the receiver's pid namespace. */
+static pid_t
+receive_tool_pid (int fd)
+{
+  char byte;
+  struct iovec iov = { &byte, 1 };
+  union {
+    char buf[CMSG_SPACE (sizeof (struct ucred))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  if (recvmsg (fd, &msg, MSG_DONTWAIT) != 1)
+    return 0;
+  for (cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_CREDENTIALS &&
+        cmsg->cmsg_len == CMSG_LEN (sizeof (struct ucred)))
+      {
+        struct ucred cred;
+
+        memcpy (&cred, CMSG_DATA (cmsg), sizeof cred);
+        return cred.pid;
+      }
+  return 0;
+}
+
+G_GNUC_NORETURN static void
+fail_started (Monitor    *m,
+              const char *message)
+{
+  kill (m->child, SIGKILL);
+  waitpid (m->child, NULL, 0);
+  die ("%s", message);
 }
 
 static void
@@ -365,12 +413,15 @@ main (int   argc,
   g_autoptr(DaSandboxPolicy) policy = NULL;
   g_autofree char *policy_data = NULL;
   g_autofree char *setup_msg = NULL;
+  g_autofree char *audit_reason = NULL;
   const char *policy_path = NULL;
   Monitor m = { 0 };
   DaSandboxContext *ctx = &m.ctx;
   int report_fd = -1;
   int cmd = -1;
-  int err_pipe[2], sync_pipe[2], out_pipe[2], errout_pipe[2], notify[2], bpf_pipe[2];
+  int err_pipe[2], out_pipe[2], errout_pipe[2], notify[2], bpf_pipe[2];
+  int pid_pair[2] = { -1, -1 };
+  int cgroup_pipe[2];
   gsize policy_len = 0;
   sigset_t mask;
   GString *msg;
@@ -430,9 +481,12 @@ main (int   argc,
   ctx->gid = getgid ();
   ctx->report_fd = report_fd;
   ctx->proxy_fd = -1;
+  ctx->go_fd = -1;
   ctx->namespaces = policy->isolation != DA_SANDBOX_ISOLATION_MINIMAL;
   ctx->landlock_abi = _da_sandbox_landlock_abi ();
+  ctx->pid_fd = -1;
   m.listener = -1;
+  m.pid_recv = -1;
   m.output_left = policy->max_output_kb * 1024;
 
   if (!ctx->namespaces && ctx->landlock_abi < 1)
@@ -441,12 +495,37 @@ main (int   argc,
   global_root = is_global_root ();
   if (global_root && !ctx->namespaces)
     {
-      m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, &error);
+      m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, policy->memory_mb, &error);
       if (m.cgroup == NULL)
         die ("%s", error->message);
+      ctx->memory_cgroup = _da_sandbox_cgroup_has_memory (m.cgroup);
     }
   else if (!global_root && !ctx->namespaces)
     ctx->nproc_base = count_user_tasks (ctx->uid);
+
+  /* Landlock denials reach only the audit log; reading it takes
+   * CAP_AUDIT_READ, and is done only with a report descriptor to say
+   * what was denied on.  The tool asks for its denials to be logged and,
+   * with namespaces, sends its pid (to tell its domain's records from
+   * others'); the monitor joins the log while the sandbox starts. */
+  if (report_fd < 0)
+    ; /* nowhere to report them: not read */
+  else if (!global_root)
+    audit_reason = g_strdup ("reading the audit log needs root");
+  else if (ctx->landlock_abi < 7)
+    audit_reason = g_strdup_printf ("Landlock ABI %d logs no denials (7 does)", ctx->landlock_abi);
+  else
+    ctx->landlock_log = TRUE;
+  if (ctx->landlock_log && ctx->namespaces)
+    {
+      int one = 1;
+
+      if (socketpair (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pid_pair) != 0 ||
+          setsockopt (pid_pair[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) != 0)
+        die ("socketpair: %s", g_strerror (errno));
+      m.pid_recv = pid_pair[0];
+      ctx->pid_fd = pid_pair[1];
+    }
 
   if (!ctx->namespaces && policy->fs_temp)
     {
@@ -456,13 +535,14 @@ main (int   argc,
     }
   ctx->envp = _da_sandbox_build_env (policy, ctx->namespaces ? NULL : ctx->temp_dir);
 
-  if (pipe2 (err_pipe, O_CLOEXEC) != 0 || pipe2 (sync_pipe, O_CLOEXEC) != 0 ||
+  if (pipe2 (err_pipe, O_CLOEXEC) != 0 || pipe2 (cgroup_pipe, O_CLOEXEC) != 0 ||
       pipe2 (out_pipe, O_CLOEXEC) != 0 || pipe2 (errout_pipe, O_CLOEXEC) != 0 ||
       pipe2 (bpf_pipe, O_CLOEXEC) != 0 ||
       socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, notify) != 0)
     die ("pipe: %s", g_strerror (errno));
   ctx->error_fd = err_pipe[1];
-  ctx->sync_fd = sync_pipe[0];
+  /* pid 1 forks the tool once the monitor has put it in the cgroups. */
+  ctx->cgroup_fd = ctx->namespaces && global_root ? cgroup_pipe[0] : -1;
   ctx->stdout_fd = out_pipe[1];
   ctx->stderr_fd = errout_pipe[1];
   ctx->notify_send = notify[0];
@@ -496,11 +576,13 @@ main (int   argc,
       if (m.child == 0)
         {
           close (err_pipe[0]);
-          close (sync_pipe[1]);
+          close (cgroup_pipe[1]);
           close (out_pipe[0]);
           close (errout_pipe[0]);
           close (bpf_pipe[1]);
           close (sfd);
+          if (m.pid_recv >= 0)
+            close (m.pid_recv);
           _da_sandbox_init_main (ctx);
         }
     }
@@ -513,26 +595,28 @@ main (int   argc,
         die ("fork: %s", g_strerror (errno));
       if (m.child == 0)
         {
-          char byte;
-
           close (err_pipe[0]);
-          close (sync_pipe[1]);
+          close (cgroup_pipe[0]);
+          close (cgroup_pipe[1]);
           close (out_pipe[0]);
           close (errout_pipe[0]);
           close (bpf_pipe[1]);
           close (sfd);
-          if (read (sync_pipe[0], &byte, 1) != 1)
-            _exit (DA_SANDBOX_EXIT_SETUP);
+          if (m.pid_recv >= 0)
+            close (m.pid_recv);
           _da_sandbox_child_exec (ctx);
         }
     }
 
   close (err_pipe[1]);
-  close (sync_pipe[0]);
+  close (cgroup_pipe[0]);
   close (out_pipe[1]);
   close (errout_pipe[1]);
   close (notify[0]);
   close (bpf_pipe[0]);
+  if (pid_pair[1] >= 0)
+    close (pid_pair[1]);
+  ctx->pid_fd = -1;
   ctx->notify_send = -1;
   if (ctx->namespaces)
     {
@@ -540,40 +624,41 @@ main (int   argc,
       ctx->notify_recv = -1;
     }
 
-  /* With namespaces, pid 1 may set up its mounts as soon as its maps
-   * are written (first byte); it forks the tool only after the second,
-   * by which time the pids cgroup holds it.  Making the cgroup meanwhile
-   * keeps it off the start-up path. */
-  if (ctx->namespaces)
-    {
-      if (!_da_sandbox_write_id_maps (m.child, ctx->uid, ctx->gid, &error) ||
-          (write (sync_pipe[1], "x", 1) != 1 && !set_error_errno (&error, "cannot start the sandbox")) ||
-          (global_root && (m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, &error)) == NULL))
-        {
-          kill (m.child, SIGKILL);
-          waitpid (m.child, NULL, 0);
-          die ("%s", error->message);
-        }
-    }
-  if (m.cgroup != NULL && !_da_sandbox_cgroup_add (m.cgroup, m.child, &error))
-    {
-      kill (m.child, SIGKILL);
-      waitpid (m.child, NULL, 0);
-      die ("%s", error->message);
-    }
+  /* Everything below runs while pid 1 writes its own maps and sets up
+   * its mounts.  Moving a process into a cgroup waits for an RCU grace
+   * period, so pid 1 is moved as early as possible, and forks the tool
+   * once the byte below says it was; the tool waits for the filter,
+   * which is finished only once the audit log is joined. */
+  if (ctx->namespaces && global_root &&
+      ((m.cgroup = _da_sandbox_cgroup_new (policy->max_processes, policy->memory_mb, &error)) == NULL ||
+       !_da_sandbox_cgroup_add (m.cgroup, m.child, &error)))
+    fail_started (&m, error->message);
+  if (!ctx->namespaces && m.cgroup != NULL && !_da_sandbox_cgroup_add (m.cgroup, m.child, &error))
+    fail_started (&m, error->message);
   /* If pid 1 has already failed this write fails too; its reason comes
    * through the error pipe below. */
-  if (write (sync_pipe[1], "x", 1) != 1)
-    g_debug ("sync: %s", g_strerror (errno));
-  close (sync_pipe[1]);
+  if (ctx->cgroup_fd >= 0 && write (cgroup_pipe[1], "c", 1) != 1)
+    g_debug ("cgroup: %s", g_strerror (errno));
+  close (cgroup_pipe[1]);
 
-  /* The filter is built here while pid 1 sets up the namespaces. */
-  if (!_da_sandbox_seccomp_build (ctx, bpf_pipe[1], &error))
+  if (ctx->landlock_log)
+    m.audit = _da_sandbox_audit_open (&audit_reason);
+  if (m.audit != NULL)
+    _da_sandbox_audit_query (m.audit);
+  else if (report_fd >= 0)
     {
-      kill (m.child, SIGKILL);
-      waitpid (m.child, NULL, 0);
-      die ("%s", error->message);
+      g_autofree char *notice = g_strdup_printf ("landlock denials not observable: %s", audit_reason);
+
+      _da_sandbox_report_notice (notice);
     }
+  if (!_da_sandbox_seccomp_build (ctx, bpf_pipe[1], &error))
+    fail_started (&m, error->message);
+  ctx->memory_cgroup = _da_sandbox_cgroup_has_memory (m.cgroup);
+  _da_sandbox_report_memory (m.cgroup != NULL ? _da_sandbox_cgroup_memory (m.cgroup)
+                                              : "RLIMIT_AS and RLIMIT_DATA (no memory cgroup: not run by root)");
+  /* The last byte after the filter: how memory_mb is enforced. */
+  if (write (bpf_pipe[1], ctx->memory_cgroup ? "m" : "r", 1) != 1)
+    g_debug ("filter: %s", g_strerror (errno));
   close (bpf_pipe[1]);
 
   /* Setup errors arrive as one code byte and a message; EOF means the
@@ -602,7 +687,12 @@ main (int   argc,
       fprintf (stderr, "denoagents-sandbox: %s\n", setup_msg + 1);
     }
   else
-    code = run_monitor (&m, sfd);
+    {
+      /* The tool sent its pid before it made its Landlock domain. */
+      if (m.audit != NULL)
+        _da_sandbox_audit_set_tool (m.audit, ctx->namespaces ? receive_tool_pid (m.pid_recv) : m.child);
+      code = run_monitor (&m, sfd);
+    }
 
   if (m.listener >= 0)
     close (m.listener);
@@ -613,6 +703,9 @@ main (int   argc,
     close (ctx->notify_recv);
   close (sfd);
   _da_sandbox_cgroup_free (m.cgroup);
+  _da_sandbox_audit_free (m.audit);
+  if (m.pid_recv >= 0)
+    close (m.pid_recv);
   if (ctx->temp_dir != NULL)
     {
       nftw (ctx->temp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <net/if.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -40,12 +41,11 @@ fail_errno (GError     **error,
 }
 
 static gboolean
-write_proc (pid_t        pid,
-            const char  *name,
+write_proc (const char  *name,
             const char  *value,
             GError     **error)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, name);
+  g_autofree char *path = g_strconcat ("/proc/self/", name, NULL);
   int fd = open (path, O_WRONLY | O_CLOEXEC);
   gsize len = strlen (value);
 
@@ -61,20 +61,23 @@ write_proc (pid_t        pid,
   return TRUE;
 }
 
+/* Pid 1 writes its own maps: one id mapped to itself, which the kernel
+ * allows the namespace's creator without privilege (and saves a round
+ * trip to the monitor). */
 gboolean
-_da_sandbox_write_id_maps (pid_t    pid,
-                           uid_t    uid,
+_da_sandbox_write_id_maps (uid_t    uid,
                            gid_t    gid,
                            GError **error)
 {
-  g_autofree char *umap = g_strdup_printf ("%u %u 1\n", uid, uid);
-  g_autofree char *gmap = g_strdup_printf ("%u %u 1\n", gid, gid);
+  char umap[32], gmap[32];
 
+  g_snprintf (umap, sizeof umap, "%u %u 1\n", uid, uid);
+  g_snprintf (gmap, sizeof gmap, "%u %u 1\n", gid, gid);
   /* "deny" is required before an unprivileged gid_map and keeps
    * setgroups(2) out of the sandbox for root too. */
-  return write_proc (pid, "setgroups", "deny", error) &&
-         write_proc (pid, "uid_map", umap, error) &&
-         write_proc (pid, "gid_map", gmap, error);
+  return write_proc ("setgroups", "deny", error) &&
+         write_proc ("uid_map", umap, error) &&
+         write_proc ("gid_map", gmap, error);
 }
 
 static gboolean
@@ -100,20 +103,28 @@ mkdir_p (const char  *path,
   return TRUE;
 }
 
+/* Makes the mount point of a bind.  An existing entry of the right kind
+ * is used as it is (it may sit in a bind that becomes read-only, or be a
+ * host file that must not be opened for writing); only a missing one is
+ * created. */
 static gboolean
 make_mountpoint (const char  *target,
                  gboolean     is_dir,
                  GError     **error)
 {
-  g_autofree char *parent = g_path_get_dirname (target);
+  g_autofree char *parent = NULL;
+  struct stat st;
   int fd;
 
+  if (lstat (target, &st) == 0 && S_ISDIR (st.st_mode) == is_dir)
+    return TRUE;
   if (is_dir)
     return mkdir_p (target, error);
 
+  parent = g_path_get_dirname (target);
   if (!mkdir_p (parent, error))
     return FALSE;
-  fd = open (target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  fd = open (target, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0 && errno != EEXIST)
     return fail_errno (error, "create", target);
   if (fd >= 0)
@@ -144,14 +155,41 @@ locked_flags (const char *path)
   return flags;
 }
 
-static gboolean
-bind_path (const char  *path,
-           gboolean     writable,
-           GError     **error)
+typedef struct
 {
-  g_autofree char *source = g_strconcat (OLDROOT, path, NULL);
-  g_autofree char *target = g_strconcat (NEWROOT, strcmp (path, "/") == 0 ? "" : path, NULL);
-  unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV;
+  const char *path;
+  gboolean    writable;
+  gboolean    bound;
+} Bind;
+
+static int
+compare_binds (const void *a,
+               const void *b)
+{
+  const Bind *x = a, *y = b;
+  int c = strcmp (x->path, y->path);
+
+  /* The same path in fs.read and fs.write: the write bind goes last,
+   * on top. */
+  if (c == 0)
+    return (x->writable > y->writable) - (x->writable < y->writable);
+  return c;
+}
+
+static const char *
+bind_target (const char *path)
+{
+  return strcmp (path, "/") == 0 ? "" : path;
+}
+
+/* First step of a bind: the mount point and a plain bind, still
+ * writable, so binds nested in it can get their mount points. */
+static gboolean
+bind_path (Bind    *bind,
+           GError **error)
+{
+  g_autofree char *source = g_strconcat (OLDROOT, bind->path, NULL);
+  g_autofree char *target = g_strconcat (NEWROOT, bind_target (bind->path), NULL);
   struct stat st;
 
   if (stat (source, &st) != 0)
@@ -159,20 +197,67 @@ bind_path (const char  *path,
       /* A path that does not exist grants nothing. */
       if (errno == ENOENT)
         return TRUE;
-      return fail_errno (error, "stat", path);
+      return fail_errno (error, "stat", bind->path);
     }
   if (!make_mountpoint (target, S_ISDIR (st.st_mode), error))
     return FALSE;
   /* Not recursive: mounts below the path stay out of the sandbox
    * rather than come in writable. */
   if (mount (source, target, NULL, MS_BIND, NULL) != 0)
-    return fail_errno (error, "bind", path);
+    return fail_errno (error, "bind", bind->path);
+  bind->bound = TRUE;
+  return TRUE;
+}
 
-  if (!writable)
+/* Second step, once every bind is in place: read-only (fs.read),
+ * nosuid and nodev.  A remount acts on the topmost mount at the path,
+ * which is this bind's. */
+static gboolean
+seal_bind (const Bind  *bind,
+           GError     **error)
+{
+  g_autofree char *target = g_strconcat (NEWROOT, bind_target (bind->path), NULL);
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV;
+
+  if (!bind->writable)
     flags |= MS_RDONLY;
   flags |= locked_flags (target);
   if (mount (NULL, target, NULL, flags, NULL) != 0)
-    return fail_errno (error, "remount", path);
+    return fail_errno (error, "remount", bind->path);
+  return TRUE;
+}
+
+/* Binds fs.read and fs.write in any nesting: parents before the paths
+ * inside them, all mount points made before anything turns read-only,
+ * so the more specific path decides (a read-write file in a read-only
+ * folder, a read-only folder in a read-write one). */
+static gboolean
+bind_policy_paths (const DaSandboxPolicy  *policy,
+                   GError                **error)
+{
+  guint n_read = g_strv_length (policy->fs_read);
+  guint n_write = g_strv_length (policy->fs_write);
+  guint n = 0;
+  g_autofree Bind *binds = g_new0 (Bind, n_read + n_write);
+
+  for (guint i = 0; i < n_read; i++)
+    binds[n++] = (Bind) { policy->fs_read[i], FALSE, FALSE };
+  for (guint i = 0; i < n_write; i++)
+    binds[n++] = (Bind) { policy->fs_write[i], TRUE, FALSE };
+  qsort (binds, n, sizeof (Bind), compare_binds);
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* A duplicate adds nothing; for the same path in both lists the
+       * write bind (sorted last) is the one made. */
+      if (i + 1 < n && strcmp (binds[i].path, binds[i + 1].path) == 0)
+        continue;
+      if (!bind_path (&binds[i], error))
+        return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    if (binds[i].bound && !seal_bind (&binds[i], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -257,12 +342,8 @@ _da_sandbox_setup_root (DaSandboxContext  *ctx,
         return fail_errno (error, "mount tmpfs on", "/tmp");
     }
 
-  for (guint i = 0; policy->fs_read[i] != NULL; i++)
-    if (!bind_path (policy->fs_read[i], FALSE, error))
-      return FALSE;
-  for (guint i = 0; policy->fs_write[i] != NULL; i++)
-    if (!bind_path (policy->fs_write[i], TRUE, error))
-      return FALSE;
+  if (!bind_policy_paths (policy, error))
+    return FALSE;
 
   if (!mkdir_p (NEWROOT "/dev", error))
     return FALSE;
@@ -287,19 +368,30 @@ _da_sandbox_setup_root (DaSandboxContext  *ctx,
     if (!readonly_self_bind (proc_ro[i], error))
       return FALSE;
 
-  /* Enter the new root and drop the host's for good. */
+  if (mount (NULL, NEWROOT, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0)
+    return fail_errno (error, "remount read-only", "/");
+
+  /* Enter the new root.  The host's stays stacked on it until
+   * _da_sandbox_detach_old_root(). */
   if (chdir (NEWROOT) != 0)
     return fail_errno (error, "chdir", NEWROOT);
   if (syscall (SYS_pivot_root, ".", ".") != 0)
     return fail_errno (error, "pivot_root", NEWROOT);
+
+  return TRUE;
+}
+
+/* Drops the host's root for good.  A lazy unmount waits for an RCU grace
+ * period, milliseconds on a busy machine, so pid 1 does it while the
+ * tool's process starts; the tool does nothing that looks up a path
+ * until pid 1 tells it this is done. */
+gboolean
+_da_sandbox_detach_old_root (GError **error)
+{
   if (umount2 (".", MNT_DETACH) != 0)
     return fail_errno (error, "detach", "old root");
   if (chdir ("/") != 0)
     return fail_errno (error, "chdir", "/");
-
-  if (mount (NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0)
-    return fail_errno (error, "remount read-only", "/");
-
   return TRUE;
 }
 

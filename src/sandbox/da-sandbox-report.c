@@ -110,6 +110,47 @@ _da_sandbox_report_error (const char *message)
 }
 
 void
+_da_sandbox_report_memory (const char *enforced_by)
+{
+  g_autoptr(GString) line = g_string_new ("{\"type\":\"memory\",\"enforced_by\":");
+
+  append_escaped (line, enforced_by);
+  g_string_append_c (line, '}');
+  emit (line);
+}
+
+void
+_da_sandbox_report_notice (const char *message)
+{
+  g_autoptr(GString) line = g_string_new ("{\"type\":\"notice\",\"message\":");
+
+  append_escaped (line, message);
+  g_string_append_c (line, '}');
+  emit (line);
+}
+
+/* A Landlock denial from the audit log: the access right(s) refused and
+ * the path or port it concerned, when the kernel names one. */
+void
+_da_sandbox_report_landlock (const char *access,
+                             const char *path,
+                             gint64      port)
+{
+  g_autoptr(GString) line = g_string_new ("{\"type\":\"landlock\",\"access\":");
+
+  append_escaped (line, access);
+  if (path != NULL)
+    {
+      g_string_append (line, ",\"path\":");
+      append_escaped (line, path);
+    }
+  if (port >= 0)
+    g_string_append_printf (line, ",\"port\":%" G_GINT64_FORMAT, port);
+  g_string_append_c (line, '}');
+  emit (line);
+}
+
+void
 _da_sandbox_report_start (const DaSandboxContext *ctx)
 {
   g_autoptr(GString) line = g_string_new ("{\"type\":\"start\",\"isolation\":");

@@ -187,6 +187,7 @@ out:
 gboolean
 _da_sandbox_seccomp_load (int       in_fd,
                           int      *listener,
+                          gboolean *memory_cgroup,
                           GError  **error)
 {
   g_autoptr(GByteArray) bpf = g_byte_array_new ();
@@ -207,6 +208,16 @@ _da_sandbox_seccomp_load (int       in_fd,
         }
       g_byte_array_append (bpf, buf, (guint) r);
     }
+  /* The monitor ends the filter with one byte: 'm' when memory_mb is
+   * the cgroup's limit.  It sends that byte, and closes the pipe, once
+   * the cgroups hold this process. */
+  if (bpf->len % sizeof (struct sock_filter) == 1)
+    {
+      *memory_cgroup = bpf->data[bpf->len - 1] == 'm';
+      g_byte_array_set_size (bpf, bpf->len - 1);
+    }
+  else
+    bpf->len = 0;
   if (bpf->len == 0 || bpf->len % sizeof (struct sock_filter) != 0 ||
       bpf->len / sizeof (struct sock_filter) > BPF_MAXINSNS)
     {

@@ -114,10 +114,17 @@ void
 _da_sandbox_child_exec (DaSandboxContext *ctx)
 {
   g_autoptr(GError) error = NULL;
-  int fds[5];
+  int fds[6];
   int listener = -1;
   int saved;
   sigset_t none;
+
+  /* Our pid, for the monitor to tell our Landlock domain's audit
+   * records from others'. */
+  if (ctx->pid_fd >= 0)
+    {
+      G_GNUC_UNUSED ssize_t w = send (ctx->pid_fd, "p", 1, MSG_NOSIGNAL);
+    }
 
   /* The monitor ignores SIGPIPE and blocks SIGCHLD; the tool gets the
    * defaults. */
@@ -133,8 +140,10 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
   fds[2] = fcntl (ctx->stdout_fd, F_DUPFD_CLOEXEC, 64);
   fds[3] = fcntl (ctx->stderr_fd, F_DUPFD_CLOEXEC, 64);
   fds[4] = fcntl (ctx->bpf_fd, F_DUPFD_CLOEXEC, 64);
+  fds[5] = ctx->go_fd >= 0 ? fcntl (ctx->go_fd, F_DUPFD_CLOEXEC, 64) : -1;
   error_fd = fds[0];
-  if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 || fds[4] < 0)
+  if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 || fds[4] < 0 ||
+      (ctx->go_fd >= 0 && fds[5] < 0))
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot move descriptors");
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
@@ -153,13 +162,37 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
     }
   if (move_fd (fds[2], 1) < 0 || move_fd (fds[3], 2) < 0 ||
       move_fd (fds[0], DA_SANDBOX_FD_ERROR) < 0 || move_fd (fds[1], DA_SANDBOX_FD_NOTIFY) < 0 ||
-      move_fd (fds[4], DA_SANDBOX_FD_BPF) < 0)
+      move_fd (fds[4], DA_SANDBOX_FD_BPF) < 0 ||
+      (fds[5] >= 0 && move_fd (fds[5], DA_SANDBOX_FD_GO) < 0))
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot move descriptors");
   error_fd = DA_SANDBOX_FD_ERROR;
   fcntl (DA_SANDBOX_FD_ERROR, F_SETFD, FD_CLOEXEC);
   fcntl (DA_SANDBOX_FD_NOTIFY, F_SETFD, FD_CLOEXEC);
   fcntl (DA_SANDBOX_FD_BPF, F_SETFD, FD_CLOEXEC);
-  _da_sandbox_close_fds_from (DA_SANDBOX_FD_BPF + 1);
+  if (fds[5] >= 0)
+    fcntl (DA_SANDBOX_FD_GO, F_SETFD, FD_CLOEXEC);
+  _da_sandbox_close_fds_from (fds[5] >= 0 ? DA_SANDBOX_FD_GO + 1 : DA_SANDBOX_FD_BPF + 1);
+
+  /* Nothing here looks up a path until pid 1 has dropped the host's
+   * root (strict, moderate): privileges and seccomp first. */
+  child_check (_da_sandbox_drop_privileges (&error), error);
+  child_check (_da_sandbox_seccomp_load (DA_SANDBOX_FD_BPF, &listener, &ctx->memory_cgroup, &error), error);
+  close (DA_SANDBOX_FD_BPF);
+
+  if (!_da_sandbox_send_fd (DA_SANDBOX_FD_NOTIFY, listener))
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot hand the seccomp listener to the supervisor");
+  close (listener);
+  close (DA_SANDBOX_FD_NOTIFY);
+
+  if (fds[5] >= 0)
+    {
+      char go;
+
+      /* EOF: pid 1 failed, and its reason is on the error pipe. */
+      if (read (DA_SANDBOX_FD_GO, &go, 1) != 1)
+        _exit (DA_SANDBOX_EXIT_SETUP);
+      close (DA_SANDBOX_FD_GO);
+    }
 
   if (ctx->policy->cwd != NULL)
     {
@@ -172,19 +205,11 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
   else if (ctx->namespaces && chdir ("/") != 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot enter /");
 
-  child_check (_da_sandbox_drop_privileges (&error), error);
   child_check (_da_sandbox_landlock_apply (ctx, &error), error);
-  child_check (_da_sandbox_seccomp_load (DA_SANDBOX_FD_BPF, &listener, &error), error);
-  close (DA_SANDBOX_FD_BPF);
-
-  if (!_da_sandbox_send_fd (DA_SANDBOX_FD_NOTIFY, listener))
-    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot hand the seccomp listener to the supervisor");
-  close (listener);
-  close (DA_SANDBOX_FD_NOTIFY);
 
   /* Limits last: once the address space is capped nothing here may
    * allocate (a sanitizer's allocator could not map memory any more). */
-  child_check (_da_sandbox_apply_rlimits (ctx->policy, ctx->nproc_base, &error), error);
+  child_check (_da_sandbox_apply_rlimits (ctx->policy, ctx->nproc_base, ctx->memory_cgroup, &error), error);
 
   environ = ctx->envp;
   execvp (ctx->argv[0], ctx->argv);
@@ -226,18 +251,15 @@ _da_sandbox_init_main (DaSandboxContext *ctx)
   g_autoptr(GError) error = NULL;
   DaSandboxBridge *bridge = NULL;
   sigset_t mask;
-  char byte;
   int sfd, listener = -1;
+  int go[2];
   pid_t child;
 
   error_fd = ctx->error_fd;
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot set the parent-death signal");
-  /* The monitor writes our uid/gid maps, then lets us go on; EOF means
-   * it is gone. */
-  if (read (ctx->sync_fd, &byte, 1) != 1)
-    _exit (DA_SANDBOX_EXIT_SETUP);
+  child_check (_da_sandbox_write_id_maps (ctx->uid, ctx->gid, &error), error);
 
   /* Our memory holds the caller's environment: keep it from /proc. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -247,32 +269,50 @@ _da_sandbox_init_main (DaSandboxContext *ctx)
   if (ctx->policy->isolation == DA_SANDBOX_ISOLATION_MODERATE)
     child_check (_da_sandbox_loopback_up (&error), error);
   child_check (_da_sandbox_setup_root (ctx, &error), error);
+
+  /* Blocked before the fork, so the tool's exit cannot be missed. */
+  sigemptyset (&mask);
+  sigaddset (&mask, SIGCHLD);
+  sigprocmask (SIG_BLOCK, &mask, NULL);
+
+  /* The tool starts in the cgroups (when there are any).  EOF means the
+   * monitor is gone. */
+  if (ctx->cgroup_fd >= 0)
+    {
+      char byte;
+
+      if (read (ctx->cgroup_fd, &byte, 1) != 1)
+        _exit (DA_SANDBOX_EXIT_SETUP);
+      close (ctx->cgroup_fd);
+    }
+
+  if (pipe2 (go, O_CLOEXEC) != 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "pipe failed");
+  child = fork ();
+  if (child < 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "fork failed");
+  if (child == 0)
+    {
+      close (go[1]);
+      ctx->go_fd = go[0];
+      _da_sandbox_child_exec (ctx);
+    }
+  close (go[0]);
+
+  /* While the tool's process starts. */
+  child_check (_da_sandbox_detach_old_root (&error), error);
   if (ctx->proxy_fd >= 0)
     {
       bridge = _da_sandbox_bridge_new (ctx->proxy_fd, ctx->policy->net_proxy_port,
                                        ctx->policy->net_max_connections, &error);
       child_check (bridge != NULL, error);
     }
-
-  sigemptyset (&mask);
-  sigaddset (&mask, SIGCHLD);
-  sigprocmask (SIG_BLOCK, &mask, NULL);
   sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "signalfd failed");
-
-  /* Second byte: we are in the pids cgroup (when there is one). */
-  if (read (ctx->sync_fd, &byte, 1) != 1)
-    _exit (DA_SANDBOX_EXIT_SETUP);
-  close (ctx->sync_fd);
-
-  child = fork ();
-  if (child < 0)
-    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "fork failed");
-  if (child == 0)
-    {
-      _da_sandbox_child_exec (ctx);
-    }
+  if (write (go[1], "g", 1) != 1)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot start the tool");
+  close (go[1]);
 
   close (ctx->error_fd);
   error_fd = -1;

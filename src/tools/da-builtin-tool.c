@@ -159,47 +159,26 @@ covered (JsonArray  *array,
   return FALSE;
 }
 
-/* A path inside another path of the same list (or a read path inside a
- * write path) adds nothing, and a bind below a read-only bind cannot be
- * set up. */
-static JsonArray *
-pruned (JsonArray *list,
-        JsonArray *also)
-{
-  JsonArray *out = json_array_new ();
-  guint n = json_array_get_length (list);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const char *path = json_array_get_string_element (list, i);
-      gboolean inside = FALSE;
-
-      for (guint j = 0; j < n && !inside; j++)
-        {
-          const char *other = json_array_get_string_element (list, j);
-
-          if (i != j && is_under (path, other) &&
-              (strcmp (path, other) != 0 || j < i))
-            inside = TRUE;
-        }
-      if (!inside && also != NULL && covered (also, path))
-        inside = TRUE;
-      if (!inside)
-        json_array_add_string_element (out, path);
-    }
-  return out;
-}
-
+/* Grants add up as in Deno: a path with write access includes read
+ * access to everything below it, so a read path inside a write path is
+ * dropped (the helper would otherwise make it read-only, the more
+ * specific bind winning).  Any other nesting, such as a writable file in
+ * a read-only folder, goes to the helper as it is. */
 static void
-prune_covered (JsonObject *fs,
-               JsonArray  *read,
-               JsonArray  *write)
+drop_reads_under_writes (JsonObject *fs,
+                         JsonArray  *read,
+                         JsonArray  *write)
 {
-  JsonArray *new_write = pruned (write, NULL);
-  JsonArray *new_read = pruned (read, new_write);
+  JsonArray *kept = json_array_new ();
 
-  json_object_set_array_member (fs, "read", new_read);
-  json_object_set_array_member (fs, "write", new_write);
+  for (guint i = 0; i < json_array_get_length (read); i++)
+    {
+      const char *path = json_array_get_string_element (read, i);
+
+      if (!covered (write, path))
+        json_array_add_string_element (kept, path);
+    }
+  json_object_set_array_member (fs, "read", kept);
 }
 
 static void
@@ -273,9 +252,8 @@ build_policy (DaToolContext  *context,
   add_strv (write, granted_write);
   if (plan->temp)
     json_object_set_boolean_member (fs, "temp", TRUE);
-  prune_covered (fs, read, write);
+  drop_reads_under_writes (fs, read, write);
   read = json_object_get_array_member (fs, "read");
-  write = json_object_get_array_member (fs, "write");
 
   env = ensure_object (policy, "env");
   add_strv (ensure_array (env, "allow"), granted_env);
@@ -449,6 +427,13 @@ record_reports (GTask         *task,
             result->isolation = DA_ISOLATION_MINIMAL;
           else
             result->isolation = DA_ISOLATION_STRICT;
+          continue;
+        }
+      /* How limits are enforced and what cannot be observed: not
+       * denials. */
+      if (g_strcmp0 (report->type, "memory") == 0 || g_strcmp0 (report->type, "notice") == 0)
+        {
+          g_debug ("sandbox %s: %s", report->type, report->detail ? report->detail : "");
           continue;
         }
 

@@ -13,7 +13,13 @@
  *   {"type":"seccomp","syscall":"ptrace","pid":7}
  *   {"type":"limit","limit":"max_output_kb"}
  *   {"type":"error","message":"…"}
- *   {"type":"reports_dropped"} */
+ *   {"type":"reports_dropped"}
+ *   {"type":"landlock","access":"fs.read_file","path":"/etc/shadow"}
+ *   {"type":"landlock","access":"net.connect_tcp","port":80}
+ *   {"type":"memory","enforced_by":"cgroup v2 memory.max, memory.swap.max 0"}
+ *   {"type":"notice","message":"landlock denials not observable: …"}
+ * For landlock the detail is the access right and, when the kernel named
+ * one, the path or port ("fs.read_file /etc/shadow"). */
 
 #define MAX_LINE 4096
 
@@ -26,6 +32,9 @@ static const struct {
   { "limit", "limit" },
   { "error", "message" },
   { "reports_dropped", NULL },
+  { "landlock", "access" },
+  { "memory", "enforced_by" },
+  { "notice", "message" },
 };
 
 void
@@ -118,6 +127,24 @@ _da_sandbox_report_parse (const char  *line,
               return NULL;
             }
           report->detail = g_strdup (json_node_get_string (node));
+        }
+      if (strcmp (type, "landlock") == 0)
+        {
+          JsonNode *path = json_object_get_member (object, "path");
+          JsonNode *port = json_object_get_member (object, "port");
+          char *detail = NULL;
+
+          if (path != NULL && JSON_NODE_HOLDS_VALUE (path) &&
+              json_node_get_value_type (path) == G_TYPE_STRING)
+            detail = g_strdup_printf ("%s %s", report->detail, json_node_get_string (path));
+          else if (port != NULL && JSON_NODE_HOLDS_VALUE (port) &&
+                   json_node_get_value_type (port) == G_TYPE_INT64)
+            detail = g_strdup_printf ("%s port %" G_GINT64_FORMAT, report->detail, json_node_get_int (port));
+          if (detail != NULL)
+            {
+              g_free (report->detail);
+              report->detail = detail;
+            }
         }
       return g_steal_pointer (&report);
     }

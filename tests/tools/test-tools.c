@@ -331,6 +331,50 @@ test_sandbox_confines (Fixture       *f,
   da_tool_result_free (r.result);
 }
 
+/* A writable file inside a folder granted read-only, and a read-only
+ * folder inside a writable one: the helper binds them nested. */
+static void
+test_nested_grants (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *ro = g_build_filename (f->dir, "ro", NULL);
+  g_autofree char *log = g_build_filename (ro, "log.txt", NULL);
+  g_autofree char *other = g_build_filename (ro, "other.txt", NULL);
+  g_autofree char *rw = g_build_filename (f->dir, "rw", NULL);
+  g_autofree char *rw_sub = g_build_filename (rw, "sub", NULL);
+  g_autofree char *args = NULL;
+  g_autofree char *content = NULL;
+  g_autoptr(DaToolCall) call = NULL;
+  g_autoptr(JsonObject) parsed = NULL;
+  g_autoptr(DaToolContext) context = new_context (f, "run_shell_command");
+  RunResult r = { 0 };
+  DaTool *tool;
+
+  g_mkdir (ro, 0755);
+  g_mkdir_with_parents (rw_sub, 0755);
+  write_file (log, "one\n");
+  write_file (other, "other\n");
+
+  args = g_strdup_printf ("{\"command\": \"echo two >> %s; cat %s %s; touch %s/new; touch %s/new && echo made\"}",
+                          log, log, other, ro, rw_sub);
+  call = da_tool_call_new ("c", "run_shell_command", args);
+  tool = da_tool_registry_prepare_call (f->registry, call, &parsed, NULL);
+  da_tool_context_add_granted (context, DA_PERMISSION_READ, ro, TRUE);
+  da_tool_context_add_granted (context, DA_PERMISSION_WRITE, log, TRUE);
+  da_tool_context_add_granted (context, DA_PERMISSION_WRITE, rw, TRUE);
+  da_tool_context_add_granted (context, DA_PERMISSION_READ, rw_sub, TRUE);
+  da_tool_run_async (tool, context, parsed, NULL, run_cb, &r);
+  tools_test_wait (&r.done);
+  g_assert_no_error (r.error);
+  g_test_message ("%s", r.result->content);
+  /* touch in the read-only folder fails, so the status is not 0. */
+  g_assert_nonnull (strstr (r.result->content, "stdout:\none\ntwo\nother\nmade\n"));
+  g_assert_nonnull (strstr (r.result->content, "Read-only file system"));
+  g_file_get_contents (log, &content, NULL, NULL);
+  g_assert_cmpstr (content, ==, "one\ntwo\n");
+  da_tool_result_free (r.result);
+}
+
 static void
 test_write_file (Fixture       *f,
                  gconstpointer  data)
@@ -615,6 +659,7 @@ test_report_fixtures (void)
 {
   static const struct { const char *file; gboolean valid; guint n; } fixtures[] = {
     { "report-valid.jsonl", TRUE, 5 },
+    { "report-valid-landlock.jsonl", TRUE, 5 },
     { "report-escaped-nul.jsonl", TRUE, 1 },
     { "report-invalid-no-syscall.jsonl", FALSE, 1 },
     { "report-invalid-unknown.jsonl", FALSE, 1 },
@@ -661,6 +706,18 @@ test_report_fixtures (void)
     g_assert_cmpstr (report->type, ==, "seccomp");
     g_assert_cmpstr (report->detail, ==, "ptrace");
   }
+
+  {
+    g_autoptr(DaSandboxReport) path = NULL;
+    g_autoptr(DaSandboxReport) port = NULL;
+    const char line1[] = "{\"type\":\"landlock\",\"access\":\"fs.read_file\",\"path\":\"/etc/shadow\"}";
+    const char line2[] = "{\"type\":\"landlock\",\"access\":\"net.connect_tcp\",\"port\":80}";
+
+    path = _da_sandbox_report_parse (line1, sizeof line1 - 1, NULL);
+    g_assert_cmpstr (path->detail, ==, "fs.read_file /etc/shadow");
+    port = _da_sandbox_report_parse (line2, sizeof line2 - 1, NULL);
+    g_assert_cmpstr (port->detail, ==, "net.connect_tcp port 80");
+  }
 }
 
 int
@@ -677,6 +734,7 @@ main (int   argc,
   ADD ("read-file", test_read_file);
   ADD ("sandbox-confines", test_sandbox_confines);
   ADD ("write-file", test_write_file);
+  ADD ("nested-grants", test_nested_grants);
   ADD ("list-directory", test_list_directory);
   ADD ("shell-command", test_shell_command);
   ADD ("python-denial-reported", test_python_denial_reported);
