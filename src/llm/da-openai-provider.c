@@ -511,6 +511,7 @@ start_attempt (GTask *task)
   soup_message_headers_replace (soup_message_get_request_headers (data->msg),
                                 "Accept", "text/event-stream");
   soup_message_set_request_body_from_bytes (data->msg, "application/json", data->body);
+  soup_message_add_flags (data->msg, SOUP_MESSAGE_IDEMPOTENT);
 
   _da_llm_guard_arm (&data->guard, data->timeout);
   soup_session_send_async (_da_llm_get_session (), data->msg, G_PRIORITY_DEFAULT,
@@ -526,11 +527,8 @@ da_openai_provider_stream_async (DaProvider          *provider,
                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
   StreamData *data;
-  gsize len = 0;
 
   task = g_task_new (provider, cancellable, callback, user_data);
   g_task_set_source_tag (task, da_openai_provider_stream_async);
@@ -550,15 +548,12 @@ da_openai_provider_stream_async (DaProvider          *provider,
       return;
     }
 
-  body = _da_openai_build_request (request, da_provider_get_default_model (provider), &error);
-  if (body == NULL)
+  data->body = _da_openai_build_request (request, da_provider_get_default_model (provider), &error);
+  if (data->body == NULL)
     {
       return_error (task, g_steal_pointer (&error));
       return;
     }
-  json = json_to_string (body, FALSE);
-  len = strlen (json);
-  data->body = g_bytes_new_take (g_steal_pointer (&json), len);
 
   start_attempt (task);
 }
