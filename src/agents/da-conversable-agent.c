@@ -790,29 +790,19 @@ da_estimate_tokens (DaMessage *message)
   return (gint64)((bytes + 3) / 4);
 }
 
-/* The history holds shared messages; the role depends on who reads it. */
-static DaMessage *
-message_for_context (DaConversableAgent *self,
-                     DaMessage          *message)
+/* The history holds shared messages; the role depends on who reads it:
+ * its own messages as assistant, its peers' as user. */
+static DaRole
+role_for_context (DaConversableAgent *self,
+                  DaMessage          *message)
 {
   DaRole role = da_message_get_role (message);
-  DaRole wanted;
-  DaMessage *copy;
 
   if (role == DA_ROLE_TOOL || role == DA_ROLE_SYSTEM)
-    return g_object_ref (message);
-
+    return role;
   if (g_strcmp0 (da_message_get_sender (message), da_agent_get_name (DA_AGENT (self))) == 0)
-    wanted = DA_ROLE_ASSISTANT;
-  else
-    wanted = DA_ROLE_USER;
-
-  if (role == wanted)
-    return g_object_ref (message);
-
-  copy = da_message_copy (message);
-  da_message_set_role (copy, wanted);
-  return copy;
+    return DA_ROLE_ASSISTANT;
+  return DA_ROLE_USER;
 }
 
 /* A swarm agent hands over by calling transfer_to_NAME; the group chat
@@ -931,9 +921,9 @@ da_conversable_agent_build_request (DaConversableAgent *self,
 
   for (guint i = first; i < messages->len; i++)
     {
-      g_autoptr(DaMessage) message = message_for_context (self, g_ptr_array_index (messages, i));
+      DaMessage *message = g_ptr_array_index (messages, i);
 
-      da_request_add_message (request, message);
+      da_request_add_message_as (request, message, role_for_context (self, message));
     }
 
   return request;

@@ -209,16 +209,17 @@ test_agents_context_budget (void)
   g_assert_cmpfloat (full->temperature, ==, 0.5);
   g_assert_cmpint (full->max_tokens, ==, 256);
   g_assert_cmpuint (full->messages->len, ==, 6);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 0)), ==, DA_ROLE_SYSTEM);
+  g_assert_cmpint (da_request_get_role (full, 0), ==, DA_ROLE_SYSTEM);
   g_assert_cmpstr (da_message_get_content (g_ptr_array_index (full->messages, 0)), ==, "12345678");
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 1)), ==, DA_ROLE_USER);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 2)), ==, DA_ROLE_ASSISTANT);
+  g_assert_cmpint (da_request_get_role (full, 1), ==, DA_ROLE_USER);
+  g_assert_cmpint (da_request_get_role (full, 2), ==, DA_ROLE_ASSISTANT);
   g_assert_cmpuint (da_message_get_tool_calls (g_ptr_array_index (full->messages, 2))->len, ==, 1);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 3)), ==, DA_ROLE_TOOL);
+  g_assert_cmpint (da_request_get_role (full, 3), ==, DA_ROLE_TOOL);
   /* The peer's reply is a user message to this agent; the history itself
-   * is left as it was. */
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 5)), ==, DA_ROLE_USER);
+   * is left as it was, and the request shares its messages. */
+  g_assert_cmpint (da_request_get_role (full, 5), ==, DA_ROLE_USER);
   g_assert_cmpint (da_message_get_role (g_ptr_array_index (history, 4)), ==, DA_ROLE_ASSISTANT);
+  g_assert_true (g_ptr_array_index (full->messages, 5) == g_ptr_array_index (history, 4));
   g_assert_true (g_ptr_array_index (full->messages, 4) == g_ptr_array_index (history, 3));
 
   /* 2 + 10 + 11 + 2 + 10 + 11 = 46. A budget of 25 keeps the system
@@ -227,7 +228,7 @@ test_agents_context_budget (void)
   da_conversable_agent_set_context_max_tokens (agent, 25);
   trimmed = da_conversable_agent_build_request (agent, history);
   g_assert_cmpuint (trimmed->messages->len, ==, 3);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (trimmed->messages, 0)), ==, DA_ROLE_SYSTEM);
+  g_assert_cmpint (da_request_get_role (trimmed, 0), ==, DA_ROLE_SYSTEM);
   g_assert_true (g_ptr_array_index (trimmed->messages, 1) == g_ptr_array_index (history, 3));
 
   /* A budget of 26 would keep the tool result, but not without its call. */
