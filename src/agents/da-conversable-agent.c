@@ -793,14 +793,14 @@ da_estimate_tokens (DaMessage *message)
 /* The history holds shared messages; the role depends on who reads it:
  * its own messages as assistant, its peers' as user. */
 static DaRole
-role_for_context (DaConversableAgent *self,
-                  DaMessage          *message)
+role_for_context (const char *name,
+                  DaMessage  *message)
 {
   DaRole role = da_message_get_role (message);
 
   if (role == DA_ROLE_TOOL || role == DA_ROLE_SYSTEM)
     return role;
-  if (g_strcmp0 (da_message_get_sender (message), da_agent_get_name (DA_AGENT (self))) == 0)
+  if (g_strcmp0 (da_message_get_sender (message), name) == 0)
     return DA_ROLE_ASSISTANT;
   return DA_ROLE_USER;
 }
@@ -876,6 +876,7 @@ da_conversable_agent_build_request (DaConversableAgent *self,
   DaConversableAgentPrivate *priv = da_conversable_agent_get_instance_private (self);
   g_autoptr(DaMessage) system = NULL;
   DaRequest *request;
+  const char *name;
   gint64 total = 0;
   guint first = 0;
 
@@ -905,11 +906,11 @@ da_conversable_agent_build_request (DaConversableAgent *self,
       da_request_add_message (request, system);
     }
 
-  for (guint i = 0; i < messages->len; i++)
-    total += da_estimate_tokens (g_ptr_array_index (messages, i));
-
   if (priv->context_max_tokens > 0)
     {
+      for (guint i = 0; i < messages->len; i++)
+        total += da_estimate_tokens (g_ptr_array_index (messages, i));
+
       while (total > priv->context_max_tokens && first + 1 < messages->len)
         total -= da_estimate_tokens (g_ptr_array_index (messages, first++));
 
@@ -919,11 +920,12 @@ da_conversable_agent_build_request (DaConversableAgent *self,
         first++;
     }
 
+  name = da_agent_get_name (DA_AGENT (self));
   for (guint i = first; i < messages->len; i++)
     {
       DaMessage *message = g_ptr_array_index (messages, i);
 
-      da_request_add_message_as (request, message, role_for_context (self, message));
+      da_request_add_message_as (request, message, role_for_context (name, message));
     }
 
   return request;

@@ -185,7 +185,6 @@ _da_openai_build_request (DaRequest   *request,
                           GError     **error)
 {
   GString *out;
-  gsize size = 256;
 
   g_return_val_if_fail (request != NULL, NULL);
 
@@ -199,17 +198,8 @@ _da_openai_build_request (DaRequest   *request,
       return NULL;
     }
 
-  for (guint i = 0; i < request->messages->len; i++)
-    {
-      gsize len;
-
-      _da_message_get_encoded (g_ptr_array_index (request->messages, i),
-                               da_request_get_role (request, i),
-                               _da_openai_encode_message, &len);
-      size += len + 1;
-    }
-
-  out = g_string_sized_new (size);
+  /* Room for a typical history; the string grows by doubling beyond. */
+  out = g_string_sized_new (256 + 128 * request->messages->len);
   g_string_append (out, "{\"model\":");
   append_string (out, model);
 

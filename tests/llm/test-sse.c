@@ -355,6 +355,101 @@ test_chunk_invalid (void)
   }
 }
 
+/* The chunk reader reads JSON in place: escapes, duplicates, numbers and
+ * what it must refuse. */
+static void
+test_chunk_json (void)
+{
+  const char *invalid[] = {
+    "", "   ", "{", "{\"a\":1,}", "{\"a\":1} x", "{\"a\" 1}", "{a:1}", "{\"a\":01}",
+    "{\"a\":-}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}",
+    "{\"a\":\"open}", "{\"a\":tru}", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{'a':1}",
+    "{\"a\":1}{\"b\":2}", "\"text\"", "42", "null",
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"a\":");
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_auto(DaOpenaiChunk) chunk = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      if (_da_openai_chunk_parse (invalid[i], strlen (invalid[i]), &chunk, &error))
+        g_error ("accepted %s", invalid[i]);
+      g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_BAD_RESPONSE);
+    }
+
+  /* Nesting beyond what any server sends is refused, not recursed into. */
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_auto(DaOpenaiChunk) chunk = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (_da_openai_chunk_parse (deep->str, deep->len, &chunk, &error));
+    g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_BAD_RESPONSE);
+  }
+
+  {
+    const char *text =
+      " {\"choices\" : [ {\"delta\":{\"content\":\"first\"}} ],\n"
+      "  \"choices\":[{\"finish_reason\":\"stop\",\"delta\":{\"content\":"
+      "\"\\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u00e9 \\ud83c\\udf27 \\ud800 x\\u0000y\tz\","
+      "\"tool_calls\":[1,{\"function\":{\"name\":\"n\",\"arguments\":\"{}\"}},"
+      "{\"index\":7.0,\"id\":\"c\"},{\"index\":-3}]}},{\"delta\":{\"content\":\"second\"}}],"
+      "\"usage\":{\"prompt_tokens\":12.7,\"completion_tokens\":-4,\"total_tokens\":1e3},"
+      "\"error\":null, \"extra\":{\"deep\":[[[{\"error\":\"not this one\"}]]]}} \r\n";
+    g_auto(DaOpenaiChunk) chunk = { 0 };
+    g_autoptr(GError) error = NULL;
+    const DaOpenaiToolFragment *fragment;
+
+    g_assert_true (_da_openai_chunk_parse (text, strlen (text), &chunk, &error));
+    g_assert_no_error (error);
+    /* The last "choices" counts; of it, the first choice. */
+    g_assert_cmpstr (chunk.content, ==,
+                     "\"q\" \\ / \b\f\n\r\t \xc3\xa9 \xf0\x9f\x8c\xa7 \xef\xbf\xbd x\xef\xbf\xbdy\tz");
+    g_assert_cmpstr (chunk.finish_reason, ==, "stop");
+    g_assert_cmpuint (chunk.tool_fragments->len, ==, 3);
+    fragment = g_ptr_array_index (chunk.tool_fragments, 0);
+    g_assert_cmpuint (fragment->index, ==, 1);   /* no index: its place */
+    g_assert_cmpstr (fragment->name, ==, "n");
+    g_assert_cmpstr (fragment->arguments, ==, "{}");
+    g_assert_null (fragment->id);
+    fragment = g_ptr_array_index (chunk.tool_fragments, 1);
+    g_assert_cmpuint (fragment->index, ==, 2);   /* 7.0 is not an integer */
+    g_assert_cmpstr (fragment->id, ==, "c");
+    g_assert_null (fragment->name);
+    fragment = g_ptr_array_index (chunk.tool_fragments, 2);
+    g_assert_cmpuint (fragment->index, ==, 0);
+    g_assert_true (chunk.has_usage);
+    g_assert_cmpint (chunk.prompt_tokens, ==, 12);
+    g_assert_cmpint (chunk.completion_tokens, ==, 0);
+    g_assert_false (chunk.has_error);
+  }
+
+  {
+    const char *text = "{\"error\":{\"message\":\"m\\u00fc\",\"type\":null,\"code\":429,"
+                       "\"\\u0074ype\":\"rate_limit\"},\"choices\":[],\"usage\":null}";
+    g_auto(DaOpenaiChunk) chunk = { 0 };
+
+    g_assert_true (_da_openai_chunk_parse (text, strlen (text), &chunk, NULL));
+    g_assert_true (chunk.has_error);
+    g_assert_cmpstr (chunk.error_message, ==, "m\xc3\xbc");
+    g_assert_cmpstr (chunk.error_type, ==, "rate_limit");   /* an escaped key is the same key */
+    g_assert_cmpstr (chunk.error_code, ==, "429");
+    g_assert_false (chunk.has_usage);
+    g_assert_null (chunk.content);
+  }
+
+  {
+    const char *text = "{\"error\":[\"odd\"]}";
+    g_auto(DaOpenaiChunk) chunk = { 0 };
+
+    g_assert_true (_da_openai_chunk_parse (text, strlen (text), &chunk, NULL));
+    g_assert_true (chunk.has_error);
+    g_assert_null (chunk.error_message);
+  }
+}
+
 typedef struct
 {
   GString *text;
@@ -976,6 +1071,7 @@ main (int   argc,
   g_test_add_func ("/llm/chunk/error", test_chunk_error);
   g_test_add_func ("/llm/chunk/unknown", test_chunk_unknown);
   g_test_add_func ("/llm/chunk/invalid", test_chunk_invalid);
+  g_test_add_func ("/llm/chunk/json", test_chunk_json);
   g_test_add_func ("/llm/stream/text", test_stream_text);
   g_test_add_func ("/llm/stream/tools", test_stream_tools);
   g_test_add_func ("/llm/stream/tools-no-index", test_stream_tools_no_index);
