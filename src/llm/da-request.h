@@ -35,12 +35,16 @@ typedef struct
   JsonNode  *tools;
   double     temperature;
   gint64     max_tokens;
+
+  /*< private >*/
+  gatomicrefcount ref_count;
 } DaRequest;
 
 GType      da_request_get_type       (void) G_GNUC_CONST;
 DaRequest *da_request_new            (const char *model);
 DaRequest *da_request_ref            (DaRequest  *self);
 void       da_request_unref          (DaRequest  *self);
+gboolean   da_request_is_shared      (DaRequest  *self);
 void       da_request_add_message    (DaRequest  *self,
                                       DaMessage  *message);
 void       da_request_add_message_as (DaRequest  *self,
@@ -48,6 +52,9 @@ void       da_request_add_message_as (DaRequest  *self,
                                       DaRole      role);
 DaRole     da_request_get_role       (DaRequest  *self,
                                       guint       index);
+void       da_request_set_role       (DaRequest  *self,
+                                      guint       index,
+                                      DaRole      role);
 void       da_request_set_tools      (DaRequest  *self,
                                       JsonNode   *tools);
 
