@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -425,6 +426,7 @@ prepare_peers (const char *dir)
   g_autofree char *lock = g_build_filename (dir, "package-lock.json", NULL);
   g_autofree char *installed = g_build_filename (dir, "node_modules", ".package-lock.json", NULL);
   g_autofree char *output = NULL;
+  g_autofree char *errors = NULL;
   g_autoptr(GError) error = NULL;
   const char *npm_argv[] = { "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", NULL };
   GStatBuf lock_stat, installed_stat;
@@ -439,11 +441,16 @@ prepare_peers (const char *dir)
     return NULL;
 
   g_print ("# npm ci in %s\n", dir);
-  if (!g_spawn_sync (dir, (char **)npm_argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, &output, NULL, &status, &error))
+  if (!g_spawn_sync (dir, (char **)npm_argv, NULL, G_SPAWN_SEARCH_PATH,
+                     NULL, NULL, &output, &errors, &status, &error))
     return g_strdup_printf ("npm ci could not run: %s", error->message);
   if (!g_spawn_check_wait_status (status, &error))
-    return g_strdup_printf ("npm ci failed (%s); is the npm registry reachable?", error->message);
+    {
+      g_auto(GStrv) lines = g_strsplit (errors, "\n", 2);
+
+      return g_strdup_printf ("npm ci failed (%s): %s", error->message,
+                              lines[0] != NULL ? lines[0] : "");
+    }
   return NULL;
 }
 
