@@ -30,6 +30,10 @@ typedef struct
   gint64               context_max_tokens;
   DaToolbox           *toolbox;
   GStrv                handoffs;
+
+  /* The last request built, kept to be extended by the next one */
+  DaRequest           *last_request;
+  guint                last_request_first;
 } DaConversableAgentPrivate;
 
 DaConversableAgentPrivate *_da_conversable_agent_get_private               (DaConversableAgent   *self);

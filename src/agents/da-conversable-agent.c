@@ -100,6 +100,7 @@ da_conversable_agent_dispose (GObject *object)
   g_clear_object (&priv->provider);
   g_clear_object (&priv->toolbox);
   g_clear_pointer (&priv->handoffs, g_strfreev);
+  g_clear_pointer (&priv->last_request, da_request_unref);
 
   G_OBJECT_CLASS (da_conversable_agent_parent_class)->dispose (object);
 }
@@ -763,6 +764,12 @@ da_conversable_agent_set_context_max_tokens (DaConversableAgent *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT_MAX_TOKENS]);
 }
 
+static gint64
+estimate_text_tokens (gsize bytes)
+{
+  return (gint64)((bytes + 3) / 4);
+}
+
 /**
  * da_estimate_tokens:
  *
@@ -787,32 +794,22 @@ da_estimate_tokens (DaMessage *message)
       bytes += call->arguments != NULL ? strlen (call->arguments) : 0;
     }
 
-  return (gint64)((bytes + 3) / 4);
+  return estimate_text_tokens (bytes);
 }
 
-/* The history holds shared messages; the role depends on who reads it. */
-static DaMessage *
-message_for_context (DaConversableAgent *self,
-                     DaMessage          *message)
+/* The history holds shared messages; the role depends on who reads it:
+ * its own messages as assistant, its peers' as user. */
+static DaRole
+role_for_context (const char *name,
+                  DaMessage  *message)
 {
   DaRole role = da_message_get_role (message);
-  DaRole wanted;
-  DaMessage *copy;
 
   if (role == DA_ROLE_TOOL || role == DA_ROLE_SYSTEM)
-    return g_object_ref (message);
-
-  if (g_strcmp0 (da_message_get_sender (message), da_agent_get_name (DA_AGENT (self))) == 0)
-    wanted = DA_ROLE_ASSISTANT;
-  else
-    wanted = DA_ROLE_USER;
-
-  if (role == wanted)
-    return g_object_ref (message);
-
-  copy = da_message_copy (message);
-  da_message_set_role (copy, wanted);
-  return copy;
+    return role;
+  if (g_strcmp0 (da_message_get_sender (message), name) == 0)
+    return DA_ROLE_ASSISTANT;
+  return DA_ROLE_USER;
 }
 
 /* A swarm agent hands over by calling transfer_to_NAME; the group chat
@@ -868,6 +865,47 @@ da_conversable_agent_set_handoffs (DaConversableAgent *self,
     priv->handoffs = g_strdupv ((char **)targets);
 }
 
+/* The previous request can be extended into this one when nobody else
+ * holds it and the history has only grown since: the messages already in
+ * it keep their references, and only new ones are added. (Taking and
+ * dropping a reference per message per call was a fifth of the CPU time
+ * of a long team run.) */
+static gboolean
+can_extend (DaConversableAgent *self,
+            GPtrArray          *messages,
+            guint               first,
+            gboolean            has_system)
+{
+  DaConversableAgentPrivate *priv = da_conversable_agent_get_instance_private (self);
+  DaRequest *last = priv->last_request;
+  guint offset = has_system ? 1 : 0;
+  guint n;
+
+  if (last == NULL || da_request_is_shared (last) || priv->last_request_first != first ||
+      last->messages->len < offset)
+    return FALSE;
+
+  if (has_system)
+    {
+      DaMessage *system = g_ptr_array_index (last->messages, 0);
+
+      if (da_message_get_role (system) != DA_ROLE_SYSTEM ||
+          g_strcmp0 (da_message_get_content (system), priv->system_message) != 0 ||
+          g_strcmp0 (da_message_get_sender (system), da_agent_get_name (DA_AGENT (self))) != 0)
+        return FALSE;
+    }
+
+  n = last->messages->len - offset;
+  if (n > messages->len - first)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_ptr_array_index (last->messages, offset + i) != g_ptr_array_index (messages, first + i))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * da_conversable_agent_build_request:
  * @messages: (element-type DaMessage): the history with the sender
@@ -877,49 +915,35 @@ da_conversable_agent_set_handoffs (DaConversableAgent *self,
  * messages as assistant, its peer's as user), trimmed to
  * #DaConversableAgent:context-max-tokens.
  *
- * Returns: (transfer full): the request
+ * Returns: (transfer full): the request; the agent keeps a reference and
+ *   changes it for a later call only once the caller has dropped theirs
  */
 DaRequest *
 da_conversable_agent_build_request (DaConversableAgent *self,
                                     GPtrArray          *messages)
 {
   DaConversableAgentPrivate *priv = da_conversable_agent_get_instance_private (self);
-  g_autoptr(DaMessage) system = NULL;
+  g_autoptr(JsonNode) tools = NULL;
   DaRequest *request;
-  gint64 total = 0;
+  const char *name;
+  gboolean has_system;
+  guint offset;
   guint first = 0;
 
   g_return_val_if_fail (DA_IS_CONVERSABLE_AGENT (self), NULL);
   g_return_val_if_fail (messages != NULL, NULL);
 
-  request = da_request_new (priv->model);
-  request->temperature = priv->temperature;
-  request->max_tokens = priv->max_tokens;
-  if (priv->toolbox != NULL || priv->handoffs != NULL)
-    {
-      g_autoptr(JsonNode) tools = NULL;
-
-      if (priv->toolbox != NULL)
-        tools = da_tool_registry_to_openai (da_toolbox_get_registry (priv->toolbox));
-      else
-        tools = json_node_init_array (json_node_alloc (), json_array_new ());
-      add_handoff_tools (json_node_get_array (tools), (const char * const *)priv->handoffs);
-      da_request_set_tools (request, tools);
-    }
-
-  if (priv->system_message != NULL && priv->system_message[0] != '\0')
-    {
-      system = da_message_new (DA_ROLE_SYSTEM, da_agent_get_name (DA_AGENT (self)),
-                               priv->system_message);
-      total += da_estimate_tokens (system);
-      da_request_add_message (request, system);
-    }
-
-  for (guint i = 0; i < messages->len; i++)
-    total += da_estimate_tokens (g_ptr_array_index (messages, i));
+  name = da_agent_get_name (DA_AGENT (self));
+  has_system = priv->system_message != NULL && priv->system_message[0] != '\0';
+  offset = has_system ? 1 : 0;
 
   if (priv->context_max_tokens > 0)
     {
+      gint64 total = has_system ? estimate_text_tokens (strlen (priv->system_message)) : 0;
+
+      for (guint i = 0; i < messages->len; i++)
+        total += da_estimate_tokens (g_ptr_array_index (messages, i));
+
       while (total > priv->context_max_tokens && first + 1 < messages->len)
         total -= da_estimate_tokens (g_ptr_array_index (messages, first++));
 
@@ -929,12 +953,48 @@ da_conversable_agent_build_request (DaConversableAgent *self,
         first++;
     }
 
-  for (guint i = first; i < messages->len; i++)
+  if (can_extend (self, messages, first, has_system))
     {
-      g_autoptr(DaMessage) message = message_for_context (self, g_ptr_array_index (messages, i));
-
-      da_request_add_message (request, message);
+      request = da_request_ref (priv->last_request);
+      /* Roles depend on senders, which may have changed. */
+      for (guint i = offset; i < request->messages->len; i++)
+        da_request_set_role (request, i,
+                             role_for_context (name, g_ptr_array_index (request->messages, i)));
     }
+  else
+    {
+      request = da_request_new (NULL);
+      if (has_system)
+        {
+          g_autoptr(DaMessage) system = da_message_new (DA_ROLE_SYSTEM, name, priv->system_message);
+
+          da_request_add_message (request, system);
+        }
+      g_clear_pointer (&priv->last_request, da_request_unref);
+      priv->last_request = da_request_ref (request);
+      priv->last_request_first = first;
+    }
+
+  for (guint i = first + request->messages->len - offset; i < messages->len; i++)
+    {
+      DaMessage *message = g_ptr_array_index (messages, i);
+
+      da_request_add_message_as (request, message, role_for_context (name, message));
+    }
+
+  g_free (request->model);
+  request->model = g_strdup (priv->model);
+  request->temperature = priv->temperature;
+  request->max_tokens = priv->max_tokens;
+  if (priv->toolbox != NULL || priv->handoffs != NULL)
+    {
+      if (priv->toolbox != NULL)
+        tools = da_tool_registry_to_openai (da_toolbox_get_registry (priv->toolbox));
+      else
+        tools = json_node_init_array (json_node_alloc (), json_array_new ());
+      add_handoff_tools (json_node_get_array (tools), (const char * const *)priv->handoffs);
+    }
+  da_request_set_tools (request, tools);
 
   return request;
 }

@@ -166,7 +166,7 @@ add_messages (JsonBuilder *builder,
   for (guint i = 0; i < request->messages->len; i++)
     {
       DaMessage *message = g_ptr_array_index (request->messages, i);
-      DaRole role = da_message_get_role (message);
+      DaRole role = da_request_get_role (request, i);
       const char *name = role == DA_ROLE_ASSISTANT ? "assistant" : "user";
       Turn *last = turns->len > 0 ? g_ptr_array_index (turns, turns->len - 1) : NULL;
       Turn *before = turns->len > 1 ? g_ptr_array_index (turns, turns->len - 2) : NULL;
@@ -225,7 +225,7 @@ add_system (JsonBuilder *builder,
       DaMessage *message = g_ptr_array_index (request->messages, i);
       const char *content = da_message_get_content (message);
 
-      if (da_message_get_role (message) != DA_ROLE_SYSTEM || content == NULL || *content == '\0')
+      if (da_request_get_role (request, i) != DA_ROLE_SYSTEM || content == NULL || *content == '\0')
         continue;
       if (system == NULL)
         system = g_string_new (content);

@@ -504,6 +504,10 @@ start_attempt (GTask *task)
   soup_message_headers_replace (soup_message_get_request_headers (data->msg),
                                 "Accept", "text/event-stream");
   soup_message_set_request_body_from_bytes (data->msg, "application/json", data->body);
+  /* libsoup reuses a kept-alive connection only for idempotent requests;
+   * a chat request may be sent again if the connection turns out closed
+   * before any answer arrived, which is what our own retries do anyway. */
+  soup_message_add_flags (data->msg, SOUP_MESSAGE_IDEMPOTENT);
 
   _da_llm_guard_arm (&data->guard, data->timeout);
   soup_session_send_async (_da_llm_get_session (), data->msg, G_PRIORITY_DEFAULT,

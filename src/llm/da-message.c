@@ -5,7 +5,7 @@
 
 #include "da-util.h"
 #include "da-llm-enums.h"
-#include "da-message.h"
+#include "da-message-private.h"
 
 struct _DaMessage
 {
@@ -23,6 +23,16 @@ struct _DaMessage
   GPtrArray      *tool_calls;
   DaRole          role;
   DaMessageState  state;
+
+  /* Every request carries the whole history, so each message keeps its
+   * wire form for the (at most two) roles it is sent in; any change to
+   * what it holds drops them. */
+  struct {
+    DaMessageEncodeFunc  encode;
+    char                *data;
+    gsize                len;
+    DaRole               role;
+  } encoded[2];
 };
 
 G_DEFINE_FINAL_TYPE (DaMessage, da_message, G_TYPE_OBJECT)
@@ -54,6 +64,16 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
+clear_encoded (DaMessage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->encoded); i++)
+    {
+      g_clear_pointer (&self->encoded[i].data, g_free);
+      self->encoded[i].encode = NULL;
+    }
+}
+
+static void
 da_message_finalize (GObject *object)
 {
   DaMessage *self = (DaMessage *)object;
@@ -64,6 +84,7 @@ da_message_finalize (GObject *object)
   g_clear_pointer (&self->finish_reason, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->tool_calls, g_ptr_array_unref);
+  clear_encoded (self);
 
   G_OBJECT_CLASS (da_message_parent_class)->finalize (object);
 }
@@ -338,6 +359,7 @@ da_message_set_role (DaMessage *self,
   if (self->role == role)
     return;
   self->role = role;
+  clear_encoded (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
 }
 
@@ -355,7 +377,10 @@ da_message_set_sender (DaMessage  *self,
   g_return_if_fail (DA_IS_MESSAGE (self));
 
   if (da_set_str (&self->sender, sender))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENDER]);
+    {
+      clear_encoded (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENDER]);
+    }
 }
 
 const char *
@@ -376,6 +401,7 @@ da_message_set_content (DaMessage  *self,
   if (g_strcmp0 (self->content->str, content) == 0)
     return;
   g_string_assign (self->content, content);
+  clear_encoded (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTENT]);
 }
 
@@ -403,6 +429,7 @@ da_message_append_text (DaMessage  *self,
 
   piece = g_strndup (text, len);
   g_string_append_len (self->content, text, len);
+  clear_encoded (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTENT]);
   g_signal_emit (self, signals[DELTA], 0, piece);
 }
@@ -440,7 +467,10 @@ da_message_set_tool_call_id (DaMessage  *self,
   g_return_if_fail (DA_IS_MESSAGE (self));
 
   if (da_set_str (&self->tool_call_id, tool_call_id))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL_CALL_ID]);
+    {
+      clear_encoded (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL_CALL_ID]);
+    }
 }
 
 /**
@@ -464,6 +494,7 @@ da_message_add_tool_call (DaMessage        *self,
   g_return_if_fail (call != NULL);
 
   g_ptr_array_add (self->tool_calls, da_tool_call_copy (call));
+  clear_encoded (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TOOL_CALLS]);
 }
 
@@ -565,6 +596,47 @@ da_message_set_created_at (DaMessage *self,
     return;
   self->created_at = created_at_us;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED_AT]);
+}
+
+/**
+ * _da_message_get_encoded:
+ * @role: the role the message is sent in
+ * @encode: the provider's encoder
+ * @len: (out): the length of the result
+ *
+ * Returns: (transfer none): @encode's output for @self in @role, computed
+ *   once and kept until @self changes
+ */
+const char *
+_da_message_get_encoded (DaMessage           *self,
+                         DaRole               role,
+                         DaMessageEncodeFunc  encode,
+                         gsize               *len)
+{
+  guint slot;
+
+  g_assert (DA_IS_MESSAGE (self));
+  g_assert (encode != NULL);
+
+  for (slot = 0; slot < G_N_ELEMENTS (self->encoded); slot++)
+    {
+      if (self->encoded[slot].encode == encode && self->encoded[slot].role == role)
+        {
+          *len = self->encoded[slot].len;
+          return self->encoded[slot].data;
+        }
+    }
+
+  /* A free slot, else the second one: the first holds the role the
+   * message was first sent in, the one it is most often sent in again. */
+  slot = self->encoded[0].encode == NULL ? 0 : 1;
+  g_free (self->encoded[slot].data);
+  self->encoded[slot].data = encode (self, role, &self->encoded[slot].len);
+  self->encoded[slot].encode = encode;
+  self->encoded[slot].role = role;
+
+  *len = self->encoded[slot].len;
+  return self->encoded[slot].data;
 }
 
 static const char * const role_names[] = { "system", "user", "assistant", "tool" };

@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "da-llm-error.h"
+#include "da-message-private.h"
 #include "da-openai-body-private.h"
 
 #define MAX_NAME_LEN 64
@@ -43,89 +46,145 @@ _da_openai_sanitize_name (const char *sender)
   return g_string_free (name, FALSE);
 }
 
+/* Appends @str as a JSON string the way json-glib writes it, so that
+ * bodies are byte for byte what they were when a JsonBuilder made them:
+ * '"' and '\\' escaped, \b \f \n \r \t by name, the other controls and
+ * DEL as \u00xx, everything else (UTF-8 included) as is. The one
+ * difference: json-glib leaves U+001F raw, which is not valid JSON. */
 static void
-add_tool_calls (JsonBuilder *builder,
-                GPtrArray   *calls)
+append_string (GString    *out,
+               const char *str)
 {
-  json_builder_set_member_name (builder, "tool_calls");
-  json_builder_begin_array (builder);
+  const char *run = str;
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = str; *p != '\0'; p++)
+    {
+      guchar c = (guchar)*p;
+      const char *escape;
+      char hex[8];
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+
+      switch (c)
+        {
+        case '"':  escape = "\\\""; break;
+        case '\\': escape = "\\\\"; break;
+        case '\b': escape = "\\b"; break;
+        case '\f': escape = "\\f"; break;
+        case '\n': escape = "\\n"; break;
+        case '\r': escape = "\\r"; break;
+        case '\t': escape = "\\t"; break;
+        default:
+          g_snprintf (hex, sizeof hex, "\\u00%02x", c);
+          escape = hex;
+          break;
+        }
+      g_string_append_len (out, run, p - run);
+      g_string_append (out, escape);
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_member (GString    *out,
+               const char *name,
+               const char *value)
+{
+  g_string_append_c (out, ',');
+  append_string (out, name);
+  g_string_append_c (out, ':');
+  append_string (out, value);
+}
+
+static void
+append_tool_calls (GString   *out,
+                   GPtrArray *calls)
+{
+  g_string_append (out, ",\"tool_calls\":[");
   for (guint i = 0; i < calls->len; i++)
     {
       const DaToolCall *call = g_ptr_array_index (calls, i);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, call->id);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "function");
-      json_builder_set_member_name (builder, "function");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, call->name);
-      json_builder_set_member_name (builder, "arguments");
-      json_builder_add_string_value (builder, call->arguments);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"id\":");
+      append_string (out, call->id != NULL ? call->id : "");
+      g_string_append (out, ",\"type\":\"function\",\"function\":{\"name\":");
+      append_string (out, call->name != NULL ? call->name : "");
+      append_member (out, "arguments", call->arguments != NULL ? call->arguments : "");
+      g_string_append (out, "}}");
     }
-  json_builder_end_array (builder);
+  g_string_append_c (out, ']');
 }
 
-static void
-add_message (JsonBuilder *builder,
-             DaMessage   *message)
+/**
+ * _da_openai_encode_message:
+ * @role: the role @message is sent in
+ * @len: (out): the length of the result
+ *
+ * Returns: (transfer full): @message as an element of "messages"
+ */
+char *
+_da_openai_encode_message (DaMessage *message,
+                           DaRole     role,
+                           gsize     *len)
 {
-  DaRole role = da_message_get_role (message);
   GPtrArray *calls = da_message_get_tool_calls (message);
   const char *content = da_message_get_content (message);
   gboolean has_calls = role == DA_ROLE_ASSISTANT && calls->len > 0;
+  GString *out = g_string_sized_new (64 + strlen (content));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, da_role_to_string (role));
+  g_string_append (out, "{\"role\":");
+  append_string (out, da_role_to_string (role));
 
-  json_builder_set_member_name (builder, "content");
-  if (has_calls && (content == NULL || *content == '\0'))
-    json_builder_add_null_value (builder);
+  g_string_append (out, ",\"content\":");
+  if (has_calls && *content == '\0')
+    g_string_append (out, "null");
   else
-    json_builder_add_string_value (builder, content != NULL ? content : "");
+    append_string (out, content);
 
   if (role == DA_ROLE_USER || role == DA_ROLE_ASSISTANT)
     {
       g_autofree char *name = _da_openai_sanitize_name (da_message_get_sender (message));
 
       if (name != NULL)
-        {
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, name);
-        }
+        append_member (out, "name", name);
     }
 
   if (has_calls)
-    add_tool_calls (builder, calls);
+    append_tool_calls (out, calls);
 
   if (role == DA_ROLE_TOOL)
-    {
-      json_builder_set_member_name (builder, "tool_call_id");
-      json_builder_add_string_value (builder, da_message_get_tool_call_id (message) ?: "");
-    }
+    append_member (out, "tool_call_id", da_message_get_tool_call_id (message) ?: "");
 
-  json_builder_end_object (builder);
+  g_string_append_c (out, '}');
+
+  *len = out->len;
+  return g_string_free (out, FALSE);
 }
 
 /**
  * _da_openai_build_request:
  * @model: (nullable): the model when @request names none
  *
- * Returns: (transfer full): the body of a streamed Chat Completions
+ * The body is put together from each message's encoded form, which the
+ * message keeps, rather than re-encoding the whole history every call.
+ *
+ * Returns: (transfer full): the JSON body of a streamed Chat Completions
  *   request, or %NULL with %DA_LLM_ERROR_INVALID_REQUEST when no model
  *   is known
  */
-JsonNode *
+GBytes *
 _da_openai_build_request (DaRequest   *request,
                           const char  *model,
                           GError     **error)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
+  GString *out;
 
   g_return_val_if_fail (request != NULL, NULL);
 
@@ -139,47 +198,48 @@ _da_openai_build_request (DaRequest   *request,
       return NULL;
     }
 
-  builder = json_builder_new_immutable ();
-  json_builder_begin_object (builder);
+  /* Room for a typical history; the string grows by doubling beyond. */
+  out = g_string_sized_new (256 + 128 * request->messages->len);
+  g_string_append (out, "{\"model\":");
+  append_string (out, model);
 
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, model);
-
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
+  g_string_append (out, ",\"messages\":[");
   for (guint i = 0; i < request->messages->len; i++)
-    add_message (builder, g_ptr_array_index (request->messages, i));
-  json_builder_end_array (builder);
+    {
+      gsize len;
+      const char *encoded = _da_message_get_encoded (g_ptr_array_index (request->messages, i),
+                                                     da_request_get_role (request, i),
+                                                     _da_openai_encode_message, &len);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_len (out, encoded, len);
+    }
+  g_string_append_c (out, ']');
 
   if (request->tools != NULL && json_array_get_length (json_node_get_array (request->tools)) > 0)
     {
-      json_builder_set_member_name (builder, "tools");
-      json_builder_add_value (builder, json_node_copy (request->tools));
+      g_autofree char *tools = json_to_string (request->tools, FALSE);
+
+      g_string_append (out, ",\"tools\":");
+      g_string_append (out, tools);
     }
 
   if (request->temperature >= 0)
     {
-      json_builder_set_member_name (builder, "temperature");
-      json_builder_add_double_value (builder, request->temperature);
+      g_autoptr(JsonNode) value = json_node_init_double (json_node_alloc (), request->temperature);
+      g_autofree char *text = json_to_string (value, FALSE);
+
+      g_string_append (out, ",\"temperature\":");
+      g_string_append (out, text);
     }
 
   if (request->max_tokens > 0)
-    {
-      json_builder_set_member_name (builder, "max_tokens");
-      json_builder_add_int_value (builder, request->max_tokens);
-    }
+    g_string_append_printf (out, ",\"max_tokens\":%" G_GINT64_FORMAT, request->max_tokens);
 
-  json_builder_set_member_name (builder, "stream");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_set_member_name (builder, "stream_options");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "include_usage");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_end_object (builder);
+  g_string_append (out, ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
 
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  return g_string_free_to_bytes (out);
 }
 
 static int

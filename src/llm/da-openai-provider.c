@@ -134,22 +134,18 @@ da_openai_provider_stream_async (DaProvider          *provider,
                                  gpointer             user_data)
 {
   g_autoptr(GUri) uri = NULL;
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
-  char *json;
 
   uri = _da_llm_build_uri (provider, "/chat/completions", &error);
   if (uri != NULL)
-    body = _da_openai_build_request (request, da_provider_get_default_model (provider), &error);
-  if (body == NULL)
+    bytes = _da_openai_build_request (request, da_provider_get_default_model (provider), &error);
+  if (bytes == NULL)
     {
       g_task_report_error (provider, callback, user_data, da_openai_provider_stream_async, error);
       return;
     }
 
-  json = json_to_string (body, FALSE);
-  bytes = g_bytes_new_take (json, strlen (json));
   _da_llm_stream_async (provider, &openai_wire, uri, bytes, reply, cancellable,
                         da_openai_provider_stream_async, callback, user_data);
 }

@@ -209,16 +209,17 @@ test_agents_context_budget (void)
   g_assert_cmpfloat (full->temperature, ==, 0.5);
   g_assert_cmpint (full->max_tokens, ==, 256);
   g_assert_cmpuint (full->messages->len, ==, 6);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 0)), ==, DA_ROLE_SYSTEM);
+  g_assert_cmpint (da_request_get_role (full, 0), ==, DA_ROLE_SYSTEM);
   g_assert_cmpstr (da_message_get_content (g_ptr_array_index (full->messages, 0)), ==, "12345678");
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 1)), ==, DA_ROLE_USER);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 2)), ==, DA_ROLE_ASSISTANT);
+  g_assert_cmpint (da_request_get_role (full, 1), ==, DA_ROLE_USER);
+  g_assert_cmpint (da_request_get_role (full, 2), ==, DA_ROLE_ASSISTANT);
   g_assert_cmpuint (da_message_get_tool_calls (g_ptr_array_index (full->messages, 2))->len, ==, 1);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 3)), ==, DA_ROLE_TOOL);
+  g_assert_cmpint (da_request_get_role (full, 3), ==, DA_ROLE_TOOL);
   /* The peer's reply is a user message to this agent; the history itself
-   * is left as it was. */
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (full->messages, 5)), ==, DA_ROLE_USER);
+   * is left as it was, and the request shares its messages. */
+  g_assert_cmpint (da_request_get_role (full, 5), ==, DA_ROLE_USER);
   g_assert_cmpint (da_message_get_role (g_ptr_array_index (history, 4)), ==, DA_ROLE_ASSISTANT);
+  g_assert_true (g_ptr_array_index (full->messages, 5) == g_ptr_array_index (history, 4));
   g_assert_true (g_ptr_array_index (full->messages, 4) == g_ptr_array_index (history, 3));
 
   /* 2 + 10 + 11 + 2 + 10 + 11 = 46. A budget of 25 keeps the system
@@ -227,7 +228,7 @@ test_agents_context_budget (void)
   da_conversable_agent_set_context_max_tokens (agent, 25);
   trimmed = da_conversable_agent_build_request (agent, history);
   g_assert_cmpuint (trimmed->messages->len, ==, 3);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (trimmed->messages, 0)), ==, DA_ROLE_SYSTEM);
+  g_assert_cmpint (da_request_get_role (trimmed, 0), ==, DA_ROLE_SYSTEM);
   g_assert_true (g_ptr_array_index (trimmed->messages, 1) == g_ptr_array_index (history, 3));
 
   /* A budget of 26 would keep the tool result, but not without its call. */
@@ -260,6 +261,77 @@ test_agents_mode_strings (void)
   g_assert_false (da_human_input_mode_from_string ("sometimes", &hmode));
 }
 
+/* A request nobody else holds is extended for the next call; one that
+ * is held is never changed under its holder. */
+static void
+test_agents_request_reuse (void)
+{
+  g_autoptr(DaAssistantAgent) assistant = da_assistant_agent_new ("planner", NULL);
+  DaConversableAgent *agent = DA_CONVERSABLE_AGENT (assistant);
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(DaRequest) held = NULL;
+  g_autoptr(DaRequest) next = NULL;
+  g_autoptr(GPtrArray) other = g_ptr_array_new_with_free_func (g_object_unref);
+  DaRequest *first;
+  DaRequest *request;
+
+  da_conversable_agent_set_system_message (agent, "Be brief.");
+  da_conversable_agent_set_model (agent, "m1");
+  g_ptr_array_add (history, da_message_new (DA_ROLE_USER, "user", "Begin."));
+  g_ptr_array_add (history, da_message_new (DA_ROLE_ASSISTANT, "planner", "One."));
+
+  first = da_conversable_agent_build_request (agent, history);
+  g_assert_cmpuint (first->messages->len, ==, 3);
+  da_request_unref (first);
+
+  /* Extended: the same request, the new messages appended, the rest
+   * re-read (a sender that changed changes the role). */
+  g_ptr_array_add (history, da_message_new (DA_ROLE_ASSISTANT, "critic", "Two."));
+  da_message_set_sender (g_ptr_array_index (history, 1), "critic");
+  da_conversable_agent_set_model (agent, "m2");
+  da_conversable_agent_set_temperature (agent, 0.25);
+  request = da_conversable_agent_build_request (agent, history);
+  g_assert_true (request == first);
+  g_assert_cmpuint (request->messages->len, ==, 4);
+  g_assert_cmpstr (request->model, ==, "m2");
+  g_assert_cmpfloat (request->temperature, ==, 0.25);
+  g_assert_cmpint (da_request_get_role (request, 0), ==, DA_ROLE_SYSTEM);
+  g_assert_cmpint (da_request_get_role (request, 1), ==, DA_ROLE_USER);
+  g_assert_cmpint (da_request_get_role (request, 2), ==, DA_ROLE_USER);
+  g_assert_cmpint (da_request_get_role (request, 3), ==, DA_ROLE_USER);
+  g_assert_true (g_ptr_array_index (request->messages, 3) == g_ptr_array_index (history, 2));
+  held = request;
+
+  /* Held by the caller: a new request, and the held one stays as it was. */
+  g_ptr_array_add (history, da_message_new (DA_ROLE_ASSISTANT, "planner", "Three."));
+  next = da_conversable_agent_build_request (agent, history);
+  g_assert_true (next != held);
+  g_assert_cmpuint (next->messages->len, ==, 5);
+  g_assert_cmpint (da_request_get_role (next, 4), ==, DA_ROLE_ASSISTANT);
+  g_assert_cmpuint (held->messages->len, ==, 4);
+  g_clear_pointer (&next, da_request_unref);
+
+  /* A new system message, or another history: built afresh. */
+  da_conversable_agent_set_system_message (agent, "Be thorough.");
+  request = da_conversable_agent_build_request (agent, history);
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (request->messages, 0)), ==, "Be thorough.");
+  g_assert_cmpuint (request->messages->len, ==, 5);
+  da_request_unref (request);
+
+  g_ptr_array_add (other, da_message_new (DA_ROLE_USER, "user", "Elsewhere."));
+  request = da_conversable_agent_build_request (agent, other);
+  g_assert_cmpuint (request->messages->len, ==, 2);
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (request->messages, 1)), ==, "Elsewhere.");
+  da_request_unref (request);
+
+  /* No system message any more: the old one does not linger. */
+  da_conversable_agent_set_system_message (agent, NULL);
+  request = da_conversable_agent_build_request (agent, other);
+  g_assert_cmpuint (request->messages->len, ==, 1);
+  g_assert_cmpint (da_request_get_role (request, 0), ==, DA_ROLE_USER);
+  da_request_unref (request);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +342,7 @@ main (int   argc,
   g_test_add_func ("/agents/termination-check", test_agents_termination_check);
   g_test_add_func ("/agents/auto-reply-per-sender", test_agents_auto_reply_per_sender);
   g_test_add_func ("/agents/context-budget", test_agents_context_budget);
+  g_test_add_func ("/agents/request-reuse", test_agents_request_reuse);
   g_test_add_func ("/agents/mode-strings", test_agents_mode_strings);
 
   return g_test_run ();

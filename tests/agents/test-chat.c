@@ -655,12 +655,12 @@ test_chat_streaming_provider (void)
   request = da_test_script_provider_get_request (provider);
   g_assert_cmpuint (da_test_script_provider_get_n_calls (provider), ==, 2);
   g_assert_cmpuint (request->messages->len, ==, 4);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (request->messages, 0)), ==, DA_ROLE_SYSTEM);
+  g_assert_cmpint (da_request_get_role (request, 0), ==, DA_ROLE_SYSTEM);
   g_assert_cmpstr (da_message_get_content (g_ptr_array_index (request->messages, 0)), ==,
                    DA_ASSISTANT_AGENT_DEFAULT_SYSTEM_MESSAGE);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (request->messages, 1)), ==, DA_ROLE_USER);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (request->messages, 2)), ==, DA_ROLE_ASSISTANT);
-  g_assert_cmpint (da_message_get_role (g_ptr_array_index (request->messages, 3)), ==, DA_ROLE_USER);
+  g_assert_cmpint (da_request_get_role (request, 1), ==, DA_ROLE_USER);
+  g_assert_cmpint (da_request_get_role (request, 2), ==, DA_ROLE_ASSISTANT);
+  g_assert_cmpint (da_request_get_role (request, 3), ==, DA_ROLE_USER);
   g_assert_cmpstr (da_message_get_content (g_ptr_array_index (request->messages, 3)), ==, "Thanks.");
   events_clear (&events);
 }

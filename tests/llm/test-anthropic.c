@@ -114,6 +114,37 @@ test_body_basic (void)
   g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_INVALID_REQUEST);
 }
 
+/* In a team, an agent sends its peers' replies as user messages without
+ * copying them: the request, not the message, says which role they go in. */
+static void
+test_body_peer_roles (void)
+{
+  g_autoptr(DaRequest) request = da_request_new ("claude-test");
+  g_autoptr(DaMessage) task = da_message_new (DA_ROLE_USER, "user", "Plan a trip.");
+  g_autoptr(DaMessage) mine = da_message_new (DA_ROLE_ASSISTANT, "planner", "Day 1: Rome.");
+  g_autoptr(DaMessage) peer = da_message_new (DA_ROLE_ASSISTANT, "critic", "Too short.");
+  g_autoptr(DaMessage) peer_system = da_message_new (DA_ROLE_SYSTEM, "manager", "Not a system prompt here.");
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *body;
+  JsonObject *m;
+
+  da_request_add_message (request, task);
+  da_request_add_message (request, mine);
+  da_request_add_message_as (request, peer, DA_ROLE_USER);
+  da_request_add_message_as (request, peer_system, DA_ROLE_USER);
+
+  body = build_body (request, &node);
+  g_assert_false (json_object_has_member (body, "system"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body, "messages")), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (message_at (body, 0), "role"), ==, "user");
+  g_assert_cmpstr (json_object_get_string_member (message_at (body, 1), "role"), ==, "assistant");
+  m = message_at (body, 2);
+  g_assert_cmpstr (json_object_get_string_member (m, "role"), ==, "user");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (m, "content")), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (block_at (m, 0), "text"), ==, "Too short.");
+  g_assert_cmpstr (json_object_get_string_member (block_at (m, 1), "text"), ==, "Not a system prompt here.");
+}
+
 static void
 test_body_tools (void)
 {
@@ -675,6 +706,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/llm/anthropic/body/basic", test_body_basic);
+  g_test_add_func ("/llm/anthropic/body/peer-roles", test_body_peer_roles);
   g_test_add_func ("/llm/anthropic/body/tools", test_body_tools);
   g_test_add_func ("/llm/anthropic/stream/text", test_stream_text);
   g_test_add_func ("/llm/anthropic/stream/tools", test_stream_tools);

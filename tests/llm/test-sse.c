@@ -355,6 +355,101 @@ test_chunk_invalid (void)
   }
 }
 
+/* The chunk reader reads JSON in place: escapes, duplicates, numbers and
+ * what it must refuse. */
+static void
+test_chunk_json (void)
+{
+  const char *invalid[] = {
+    "", "   ", "{", "{\"a\":1,}", "{\"a\":1} x", "{\"a\" 1}", "{a:1}", "{\"a\":01}",
+    "{\"a\":-}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}",
+    "{\"a\":\"open}", "{\"a\":tru}", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{'a':1}",
+    "{\"a\":1}{\"b\":2}", "\"text\"", "42", "null",
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"a\":");
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_auto(DaOpenaiChunk) chunk = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      if (_da_openai_chunk_parse (invalid[i], strlen (invalid[i]), &chunk, &error))
+        g_error ("accepted %s", invalid[i]);
+      g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_BAD_RESPONSE);
+    }
+
+  /* Nesting beyond what any server sends is refused, not recursed into. */
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_auto(DaOpenaiChunk) chunk = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (_da_openai_chunk_parse (deep->str, deep->len, &chunk, &error));
+    g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_BAD_RESPONSE);
+  }
+
+  {
+    const char *text =
+      " {\"choices\" : [ {\"delta\":{\"content\":\"first\"}} ],\n"
+      "  \"choices\":[{\"finish_reason\":\"stop\",\"delta\":{\"content\":"
+      "\"\\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u00e9 \\ud83c\\udf27 \\ud800 x\\u0000y\tz\","
+      "\"tool_calls\":[1,{\"function\":{\"name\":\"n\",\"arguments\":\"{}\"}},"
+      "{\"index\":7.0,\"id\":\"c\"},{\"index\":-3}]}},{\"delta\":{\"content\":\"second\"}}],"
+      "\"usage\":{\"prompt_tokens\":12.7,\"completion_tokens\":-4,\"total_tokens\":1e3},"
+      "\"error\":null, \"extra\":{\"deep\":[[[{\"error\":\"not this one\"}]]]}} \r\n";
+    g_auto(DaOpenaiChunk) chunk = { 0 };
+    g_autoptr(GError) error = NULL;
+    const DaOpenaiToolFragment *fragment;
+
+    g_assert_true (_da_openai_chunk_parse (text, strlen (text), &chunk, &error));
+    g_assert_no_error (error);
+    /* The last "choices" counts; of it, the first choice. */
+    g_assert_cmpstr (chunk.content, ==,
+                     "\"q\" \\ / \b\f\n\r\t \xc3\xa9 \xf0\x9f\x8c\xa7 \xef\xbf\xbd x\xef\xbf\xbdy\tz");
+    g_assert_cmpstr (chunk.finish_reason, ==, "stop");
+    g_assert_cmpuint (chunk.tool_fragments->len, ==, 3);
+    fragment = g_ptr_array_index (chunk.tool_fragments, 0);
+    g_assert_cmpuint (fragment->index, ==, 1);   /* no index: its place */
+    g_assert_cmpstr (fragment->name, ==, "n");
+    g_assert_cmpstr (fragment->arguments, ==, "{}");
+    g_assert_null (fragment->id);
+    fragment = g_ptr_array_index (chunk.tool_fragments, 1);
+    g_assert_cmpuint (fragment->index, ==, 2);   /* 7.0 is not an integer */
+    g_assert_cmpstr (fragment->id, ==, "c");
+    g_assert_null (fragment->name);
+    fragment = g_ptr_array_index (chunk.tool_fragments, 2);
+    g_assert_cmpuint (fragment->index, ==, 0);
+    g_assert_true (chunk.has_usage);
+    g_assert_cmpint (chunk.prompt_tokens, ==, 12);
+    g_assert_cmpint (chunk.completion_tokens, ==, 0);
+    g_assert_false (chunk.has_error);
+  }
+
+  {
+    const char *text = "{\"error\":{\"message\":\"m\\u00fc\",\"type\":null,\"code\":429,"
+                       "\"\\u0074ype\":\"rate_limit\"},\"choices\":[],\"usage\":null}";
+    g_auto(DaOpenaiChunk) chunk = { 0 };
+
+    g_assert_true (_da_openai_chunk_parse (text, strlen (text), &chunk, NULL));
+    g_assert_true (chunk.has_error);
+    g_assert_cmpstr (chunk.error_message, ==, "m\xc3\xbc");
+    g_assert_cmpstr (chunk.error_type, ==, "rate_limit");   /* an escaped key is the same key */
+    g_assert_cmpstr (chunk.error_code, ==, "429");
+    g_assert_false (chunk.has_usage);
+    g_assert_null (chunk.content);
+  }
+
+  {
+    const char *text = "{\"error\":[\"odd\"]}";
+    g_auto(DaOpenaiChunk) chunk = { 0 };
+
+    g_assert_true (_da_openai_chunk_parse (text, strlen (text), &chunk, NULL));
+    g_assert_true (chunk.has_error);
+    g_assert_null (chunk.error_message);
+  }
+}
+
 typedef struct
 {
   GString *text;
@@ -650,6 +745,7 @@ test_body_request (void)
   g_autoptr(DaMessage) tool = da_message_new (DA_ROLE_TOOL, "get_weather", "{\"t\":21}");
   g_autoptr(DaToolCall) call = da_tool_call_new ("call_1", "get_weather", "{\"city\":\"Paris\"}");
   g_autoptr(JsonNode) tools = json_from_string ("[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]", NULL);
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *root;
@@ -670,7 +766,9 @@ test_body_request (void)
   g_assert_error (error, DA_LLM_ERROR, DA_LLM_ERROR_INVALID_REQUEST);
   g_clear_error (&error);
 
-  body = _da_openai_build_request (request, "gpt-4o-mini", &error);
+  bytes = _da_openai_build_request (request, "gpt-4o-mini", &error);
+  g_assert_no_error (error);
+  body = json_from_string (g_bytes_get_data (bytes, NULL), &error);
   g_assert_no_error (error);
   root = json_node_get_object (body);
   g_assert_cmpstr (json_object_get_string_member (root, "model"), ==, "gpt-4o-mini");
@@ -697,6 +795,191 @@ test_body_request (void)
   g_assert_cmpstr (json_object_get_string_member (m, "role"), ==, "tool");
   g_assert_cmpstr (json_object_get_string_member (m, "tool_call_id"), ==, "call_1");
   g_assert_false (json_object_has_member (m, "name"));
+}
+
+/* The body as a JsonBuilder wrote it before bodies were put together
+ * from each message's kept encoding: the new one must match it byte for
+ * byte. */
+static void
+reference_add_message (JsonBuilder *builder,
+                       DaMessage   *message,
+                       DaRole       role)
+{
+  GPtrArray *calls = da_message_get_tool_calls (message);
+  const char *content = da_message_get_content (message);
+  gboolean has_calls = role == DA_ROLE_ASSISTANT && calls->len > 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, da_role_to_string (role));
+  json_builder_set_member_name (builder, "content");
+  if (has_calls && *content == '\0')
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, content);
+  if (role == DA_ROLE_USER || role == DA_ROLE_ASSISTANT)
+    {
+      g_autofree char *name = _da_openai_sanitize_name (da_message_get_sender (message));
+
+      if (name != NULL)
+        {
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, name);
+        }
+    }
+  if (has_calls)
+    {
+      json_builder_set_member_name (builder, "tool_calls");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < calls->len; i++)
+        {
+          const DaToolCall *call = g_ptr_array_index (calls, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, call->id);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "function");
+          json_builder_set_member_name (builder, "function");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, call->name);
+          json_builder_set_member_name (builder, "arguments");
+          json_builder_add_string_value (builder, call->arguments);
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  if (role == DA_ROLE_TOOL)
+    {
+      json_builder_set_member_name (builder, "tool_call_id");
+      json_builder_add_string_value (builder, da_message_get_tool_call_id (message) ?: "");
+    }
+  json_builder_end_object (builder);
+}
+
+static char *
+reference_body (DaRequest  *request,
+                const char *model)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  if (request->model != NULL)
+    model = request->model;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model);
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < request->messages->len; i++)
+    reference_add_message (builder, g_ptr_array_index (request->messages, i),
+                           da_request_get_role (request, i));
+  json_builder_end_array (builder);
+  if (request->tools != NULL && json_array_get_length (json_node_get_array (request->tools)) > 0)
+    {
+      json_builder_set_member_name (builder, "tools");
+      json_builder_add_value (builder, json_node_copy (request->tools));
+    }
+  if (request->temperature >= 0)
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, request->temperature);
+    }
+  if (request->max_tokens > 0)
+    {
+      json_builder_set_member_name (builder, "max_tokens");
+      json_builder_add_int_value (builder, request->max_tokens);
+    }
+  json_builder_set_member_name (builder, "stream");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "stream_options");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "include_usage");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+assert_body_matches (DaRequest  *request,
+                     const char *model)
+{
+  g_autoptr(GBytes) bytes = _da_openai_build_request (request, model, NULL);
+  g_autofree char *expected = reference_body (request, model);
+  g_autofree char *got = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  g_assert_cmpstr (got, ==, expected);
+}
+
+static void
+test_body_bytes (void)
+{
+  g_autoptr(DaRequest) request = da_request_new ("m\"odel");
+  g_autoptr(DaMessage) system = da_message_new (DA_ROLE_SYSTEM, "sys", "Be brief.\n\tNo \"quotes\" \\ here.");
+  g_autoptr(DaMessage) user = da_message_new (DA_ROLE_USER, "Ann Lee", "Wetter in München? \xe2\x80\xa8 \xf0\x9f\x8c\xa7 </script>");
+  g_autoptr(DaMessage) peer = da_message_new (DA_ROLE_ASSISTANT, "critic", "Looks good.");
+  g_autoptr(DaMessage) calls = da_message_new (DA_ROLE_ASSISTANT, "planner", NULL);
+  g_autoptr(DaMessage) tool = da_message_new (DA_ROLE_TOOL, "get_weather", "{\"t\":21}\r\n");
+  g_autoptr(DaMessage) nameless = da_message_new (DA_ROLE_USER, "\xc3\xa9\xc3\xa9", "x");
+  g_autoptr(DaToolCall) call = da_tool_call_new ("call_1", "get_weather", "{\"city\":\"Paris\"}");
+  g_autoptr(DaToolCall) call2 = da_tool_call_new ("call_2", "list", "{}");
+  g_autoptr(JsonNode) tools = json_from_string ("[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":\"Ünïcode \\u001f\",\"parameters\":{\"type\":\"object\",\"n\":1.5}}}]", NULL);
+  g_autoptr(GString) controls = g_string_new (NULL);
+
+  /* Every ASCII character but NUL, and U+001F, which json-glib leaves
+   * raw (invalid JSON) and we escape. */
+  for (int c = 1; c < 0x80; c++)
+    if (c != 0x1f)
+      g_string_append_c (controls, (char)c);
+  da_message_set_content (peer, controls->str);
+
+  da_message_add_tool_call (calls, call);
+  da_message_set_tool_call_id (tool, "call_1");
+  da_request_add_message (request, system);
+  da_request_add_message (request, user);
+  da_request_add_message_as (request, peer, DA_ROLE_USER);
+  da_request_add_message (request, calls);
+  da_request_add_message_as (request, calls, DA_ROLE_USER);
+  da_request_add_message (request, tool);
+  da_request_add_message (request, nameless);
+  assert_body_matches (request, "ignored");
+
+  da_request_set_tools (request, tools);
+  request->temperature = 0.7;
+  request->max_tokens = 4096;
+  assert_body_matches (request, NULL);
+
+  /* A message's kept encoding follows every change to it. */
+  da_message_append_text (peer, " More.", -1);
+  da_message_set_content (user, "Changed.");
+  da_message_set_sender (calls, "planner two");
+  da_message_add_tool_call (calls, call2);
+  da_message_set_tool_call_id (tool, "call_2");
+  da_message_set_role (nameless, DA_ROLE_ASSISTANT);
+  assert_body_matches (request, NULL);
+  da_message_set_content (calls, "Calling.");
+  assert_body_matches (request, NULL);
+
+  /* U+001F: escaped, so the body is valid JSON. */
+  {
+    g_autoptr(DaRequest) other = da_request_new ("m");
+    g_autoptr(DaMessage) unit = da_message_new (DA_ROLE_USER, NULL, "a\x1f" "b");
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(GError) error = NULL;
+
+    da_request_add_message (other, unit);
+    bytes = _da_openai_build_request (other, NULL, NULL);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                    "\"a\\u001fb\""));
+    node = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+    g_assert_no_error (error);
+  }
 }
 
 static void
@@ -793,6 +1076,7 @@ main (int   argc,
   g_test_add_func ("/llm/chunk/error", test_chunk_error);
   g_test_add_func ("/llm/chunk/unknown", test_chunk_unknown);
   g_test_add_func ("/llm/chunk/invalid", test_chunk_invalid);
+  g_test_add_func ("/llm/chunk/json", test_chunk_json);
   g_test_add_func ("/llm/stream/text", test_stream_text);
   g_test_add_func ("/llm/stream/tools", test_stream_tools);
   g_test_add_func ("/llm/stream/tools-no-index", test_stream_tools_no_index);
@@ -805,6 +1089,7 @@ main (int   argc,
   g_test_add_func ("/llm/http/status-codes", test_http_status_codes);
   g_test_add_func ("/llm/body/names", test_body_names);
   g_test_add_func ("/llm/body/request", test_body_request);
+  g_test_add_func ("/llm/body/bytes", test_body_bytes);
   g_test_add_func ("/llm/body/models", test_body_models);
   g_test_add_func ("/llm/factory", test_factory);
 

@@ -31,6 +31,11 @@
  *                               (a retry after feedback), …; the last repeats
  *   handoff:NAME                a transfer_to_NAME tool call (swarm handoffs)
  *
+ * GET /stats answers what the server has seen, for benchmarks that check a
+ * client's work from the outside: {"chat_requests", "streamed_requests"
+ * (those asking "stream": true), "last_request_bytes",
+ * "last_request_messages"}.
+ *
  * Usage: da-openai-test-server [--port N] [--require-key KEY]
  * Prints the port on stdout when listening; exits when stdin closes.
  */
@@ -46,6 +51,9 @@
 static char *require_key;
 static GHashTable *failures_done;
 static guint request_counter;
+static guint streamed_counter;
+static gsize last_request_bytes;
+static guint last_request_messages;
 
 typedef struct
 {
@@ -408,6 +416,14 @@ handle_chat (SoupServerMessage *msg)
   request = json_node_get_object (json_parser_get_root (parser));
   model = json_object_get_string_member_with_default (request, "model", "echo");
 
+  if (json_object_get_boolean_member_with_default (request, "stream", FALSE))
+    streamed_counter++;
+  last_request_bytes = g_bytes_get_size (bytes);
+  last_request_messages = json_object_has_member (request, "messages") &&
+                          JSON_NODE_HOLDS_ARRAY (json_object_get_member (request, "messages"))
+                            ? json_array_get_length (json_object_get_array_member (request, "messages"))
+                            : 0;
+
   if (require_key != NULL)
     {
       g_autofree char *expected = g_strdup_printf ("Bearer %s", require_key);
@@ -613,6 +629,18 @@ handle_models (SoupServerMessage *msg)
 }
 
 static void
+handle_stats (SoupServerMessage *msg)
+{
+  char *body = g_strdup_printf ("{\"chat_requests\":%u,\"streamed_requests\":%u,"
+                                "\"last_request_bytes\":%" G_GSIZE_FORMAT ",\"last_request_messages\":%u}",
+                                request_counter, streamed_counter, last_request_bytes,
+                                last_request_messages);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
 server_cb (SoupServer        *server,
            SoupServerMessage *msg,
            const char        *path,
@@ -625,6 +653,8 @@ server_cb (SoupServer        *server,
     handle_chat (msg);
   else if (g_str_has_suffix (path, "/models") && g_str_equal (method, "GET"))
     handle_models (msg);
+  else if (g_str_equal (path, "/stats") && g_str_equal (method, "GET"))
+    handle_stats (msg);
   else
     send_json_error (msg, 404, "Unknown request URL.", "invalid_request_error", "unknown_url");
 }
