@@ -107,7 +107,9 @@ add_tool_result (Turn      *turn,
   json_object_set_string_member (block, "type", "tool_result");
   json_object_set_string_member (block, "tool_use_id", da_message_get_tool_call_id (message));
   json_object_set_string_member (block, "content", da_message_get_content (message) ?: "");
-  if (da_message_get_state (message) == DA_MESSAGE_STATE_ERROR)
+  /* The toolbox leaves an error message on the result of a failed call. */
+  if (da_message_get_state (message) == DA_MESSAGE_STATE_ERROR ||
+      da_message_get_error_message (message) != NULL)
     json_object_set_boolean_member (block, "is_error", TRUE);
   json_array_add_object_element (turn->results, block);
 }

@@ -115,8 +115,13 @@ call_done (Call               *call,
   DaToolbox *self = g_task_get_source_object (task);
   Batch *batch = g_task_get_task_data (task);
 
-  g_ptr_array_index (batch->messages, call->index) =
-    da_toolbox_new_tool_message (batch->agent, call->call, content);
+  DaMessage *message = da_toolbox_new_tool_message (batch->agent, call->call, content);
+
+  /* A failed call says so beside its text, for providers whose wire
+   * format marks failed tool results (and it is kept in the history). */
+  if (!ok)
+    da_message_set_error_message (message, content != NULL && *content != '\0' ? content : "the tool failed");
+  g_ptr_array_index (batch->messages, call->index) = message;
   g_signal_emit (self, signals[TOOL_RESULT], 0, batch->agent, call->call, ok, content, result);
 
   if (--batch->n_pending == 0)

@@ -315,7 +315,8 @@ test_tools (void)
   a = result_for (denied, "toolu_a");
   g_assert_nonnull (a);
   g_assert_false (json_object_get_boolean_member (a, "ok"));
-  g_assert_true (g_str_has_prefix (final_answer (denied), "Tool results: [toolu_a] "));
+  /* ... marked as failed, as Anthropic's wire format has it. */
+  g_assert_true (g_str_has_prefix (final_answer (denied), "Tool results: [toolu_a] (is_error) "));
 }
 
 typedef struct

@@ -173,7 +173,7 @@ test_body_tools (void)
   da_message_add_tool_call (assistant, b);
   da_message_set_tool_call_id (result_a, "toolu_A");
   da_message_set_tool_call_id (result_b, "toolu_B");
-  da_message_set_state (result_b, DA_MESSAGE_STATE_ERROR);
+  da_message_set_error_message (result_b, "Error: no clock");
   da_message_set_tool_call_id (stray, "call_elsewhere");
   da_request_add_message (request, user);
   da_request_add_message (request, assistant);

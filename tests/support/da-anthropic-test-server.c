@@ -470,7 +470,9 @@ last_user_turn (JsonObject  *request,
         {
           if (r == NULL)
             r = g_string_new ("Tool results:");
-          g_string_append_printf (r, " [%s] %s", get_string (block, "tool_use_id"),
+          g_string_append_printf (r, " [%s]%s %s", get_string (block, "tool_use_id"),
+                                  json_object_get_boolean_member_with_default (block, "is_error", FALSE)
+                                    ? " (is_error)" : "",
                                   get_string (block, "content") ?: "");
         }
     }
