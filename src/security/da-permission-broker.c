@@ -940,6 +940,21 @@ da_permission_broker_revoke (DaPermissionBroker  *self,
 }
 
 /**
+ * da_permission_broker_reload_grants:
+ *
+ * Forgets the grants read so far: the next check reads them again from
+ * the store (after another connection moved or deleted some, as renaming
+ * or deleting an agent does).
+ */
+void
+da_permission_broker_reload_grants (DaPermissionBroker *self)
+{
+  g_return_if_fail (DA_IS_PERMISSION_BROKER (self));
+
+  g_hash_table_remove_all (self->grant_rules);
+}
+
+/**
  * da_permission_broker_restore_grant:
  * @grant: a grant as listed before it was revoked
  *
