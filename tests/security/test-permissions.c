@@ -890,8 +890,9 @@ test_run_bound (Fixture       *fixture,
 
   /* Changed after the grant: asked for again, saying why. */
   {
-    g_autofree char *again = install_tool (fixture, "tool", "#!/bin/sh\necho changed\n");
     g_auto(DaPermissionMatch) match = { 0, };
+
+    g_free (install_tool (fixture, "tool", "#!/bin/sh\necho changed\n"));
 
     g_assert_cmpint (da_permissions_check (perms, RUN, tool, &match), ==, ASK);
     g_test_message ("%s", match.reason);
