@@ -15,6 +15,7 @@ char       *_da_agent_permissions_rule_error_text  (const GError           *erro
                                                     const char             *value);
 GtkWidget  *_da_agent_permissions_item_row         (DaPermissionsDraftList  list,
                                                     const char             *value,
+                                                    const char             *sha256,
                                                     const char             *workspace);
 GtkWidget  *_da_agent_permissions_all_row          (DaPermissionsDraftList  list);
 GtkWidget  *_da_agent_permissions_empty_row        (DaPermissionsDraftList  list);

@@ -148,6 +148,7 @@ remove_button (DaPermissionsDraftList  list,
 GtkWidget *
 _da_agent_permissions_item_row (DaPermissionsDraftList  list,
                                 const char             *value,
+                                const char             *sha256,
                                 const char             *workspace)
 {
   g_autofree char *shown = da_escape_for_display (value, -1);
@@ -163,12 +164,25 @@ _da_agent_permissions_item_row (DaPermissionsDraftList  list,
       g_autofree char *sha = NULL;
       g_autofree char *subtitle = NULL;
 
-      if (da_permission_run_resolve (value, workspace, &path, &sha, &error))
+      /* The hash saved is the one granted; the file is checked against it. */
+      if (da_permission_run_resolve (value, workspace, &path, &sha, &error) &&
+          (sha256 == NULL || g_ascii_strcasecmp (sha, sha256) == 0))
         {
           g_autofree char *shown_path = da_escape_for_display (path, -1);
 
           /* TRANSLATORS: the program's file, then the hash of its content */
           subtitle = g_strdup_printf (_("%s\nSHA-256 %s"), shown_path, sha);
+        }
+      else if (path != NULL)
+        {
+          g_autofree char *shown_path = da_escape_for_display (path, -1);
+
+          /* TRANSLATORS: the program's file, the hash it was allowed with,
+           * then the hash of what the file holds now */
+          subtitle = g_strdup_printf (_("%s\nChanged since granted: it will be asked for again.\n"
+                                        "Granted SHA-256 %s\nNow SHA-256 %s"),
+                                      shown_path, sha256, sha);
+          gtk_widget_add_css_class (row, "error");
         }
       else
         {

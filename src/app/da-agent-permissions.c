@@ -165,7 +165,12 @@ rebuild_lists (DaAgentPermissions *self)
       if (da_permissions_draft_get_all (self->draft, l))
         g_ptr_array_add (ui->rows, _da_agent_permissions_all_row (l));
       for (guint i = 0; items[i] != NULL; i++)
-        g_ptr_array_add (ui->rows, _da_agent_permissions_item_row (l, items[i], da_permissions_draft_get_workspace (self->draft)));
+        g_ptr_array_add (ui->rows,
+                         _da_agent_permissions_item_row (l, items[i],
+                                                         l == DA_PERMISSIONS_DRAFT_RUN
+                                                           ? da_permissions_draft_get_sha256 (self->draft, items[i])
+                                                           : NULL,
+                                                         da_permissions_draft_get_workspace (self->draft)));
       if (ui->rows->len == 0 && ui->entry == NULL)
         g_ptr_array_add (ui->rows, _da_agent_permissions_empty_row (l));
       for (guint i = 0; i < ui->rows->len; i++)

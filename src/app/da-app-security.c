@@ -310,6 +310,40 @@ da_app_security_get_workspace (DaAppSecurity *self)
   return self->workspace;
 }
 
+/* Gives @agent the built-in @tools under @permissions_node (a team
+ * file's `permissions` object, or none: everything asked). */
+static gboolean
+equip (DaAppSecurity       *self,
+       DaConversableAgent  *agent,
+       const char * const  *tools,
+       JsonNode            *permissions_node,
+       const char          *json_path,
+       GError             **error)
+{
+  g_autoptr(DaToolRegistry) registry = da_tool_registry_new ();
+  g_autoptr(DaPermissions) permissions = NULL;
+  g_autoptr(DaToolbox) toolbox = NULL;
+
+  for (guint i = 0; tools[i] != NULL; i++)
+    if (!da_builtin_tools_add (registry, tools[i], error))
+      return FALSE;
+
+  if (permissions_node != NULL && !JSON_NODE_HOLDS_NULL (permissions_node))
+    permissions = da_permissions_new_from_json (self->workspace, permissions_node, json_path, error);
+  else
+    permissions = da_permissions_new (self->workspace);
+  if (permissions == NULL)
+    return FALSE;
+
+  da_permission_broker_set_permissions (self->broker, da_agent_get_name (DA_AGENT (agent)), permissions);
+  toolbox = da_toolbox_new (registry, self->broker, self->runner);
+  g_signal_connect_object (toolbox, "tool-result", G_CALLBACK (tool_result_cb),
+                           self, G_CONNECT_SWAPPED);
+  da_conversable_agent_set_toolbox (agent, toolbox);
+
+  return TRUE;
+}
+
 /**
  * da_app_security_equip_agent:
  * @config: (nullable): the agent's team-file object; its "tools" and
@@ -325,13 +359,9 @@ da_app_security_equip_agent (DaAppSecurity       *self,
                              JsonObject          *config,
                              GError             **error)
 {
-  const char *name;
   JsonNode *tools_node;
-  JsonNode *permissions_node;
-  g_autoptr(DaToolRegistry) registry = NULL;
-  g_autoptr(DaPermissions) permissions = NULL;
-  g_autoptr(DaToolbox) toolbox = NULL;
   JsonArray *tools;
+  g_autoptr(GPtrArray) names = NULL;
 
   g_return_val_if_fail (DA_IS_APP_SECURITY (self), FALSE);
   g_return_val_if_fail (DA_IS_CONVERSABLE_AGENT (agent), FALSE);
@@ -353,7 +383,7 @@ da_app_security_equip_agent (DaAppSecurity       *self,
   if (json_array_get_length (tools) == 0)
     return TRUE;
 
-  registry = da_tool_registry_new ();
+  names = g_ptr_array_new_null_terminated (json_array_get_length (tools), NULL, TRUE);
   for (guint i = 0; i < json_array_get_length (tools); i++)
     {
       const char *tool = json_array_get_string_element (tools, i);
@@ -364,25 +394,56 @@ da_app_security_equip_agent (DaAppSecurity       *self,
                                _("The agent’s “tools” must be a list of tool names"));
           return FALSE;
         }
-      if (!da_builtin_tools_add (registry, tool, error))
-        return FALSE;
+      g_ptr_array_add (names, (gpointer) tool);
     }
 
-  permissions_node = json_object_get_member (config, "permissions");
-  if (permissions_node != NULL && !JSON_NODE_HOLDS_NULL (permissions_node))
-    permissions = da_permissions_new_from_json (self->workspace, permissions_node,
-                                                "permissions", error);
-  else
-    permissions = da_permissions_new (self->workspace);
-  if (permissions == NULL)
-    return FALSE;
+  return equip (self, agent, (const char * const *) names->pdata,
+                json_object_get_member (config, "permissions"), "permissions", error);
+}
 
-  name = da_agent_get_name (DA_AGENT (agent));
-  da_permission_broker_set_permissions (self->broker, name, permissions);
-  toolbox = da_toolbox_new (registry, self->broker, self->runner);
-  g_signal_connect_object (toolbox, "tool-result", G_CALLBACK (tool_result_cb),
-                           self, G_CONNECT_SWAPPED);
-  da_conversable_agent_set_toolbox (agent, toolbox);
+/**
+ * da_app_security_equip_team:
+ * @config: the team file
+ * @agents: (element-type DaAgent): its agents, in file order, as
+ *   da_team_config_create_agents() made them
+ *
+ * Gives each agent of the team the tools and permissions its entry in
+ * the team file lists, as the command line does, asking through the
+ * permission dialog. Agents without tools are left as they are.
+ *
+ * Returns: %FALSE with @error naming the agent when a tool is unknown or
+ *   a `permissions` object cannot be used
+ */
+gboolean
+da_app_security_equip_team (DaAppSecurity  *self,
+                            DaTeamConfig   *config,
+                            GPtrArray      *agents,
+                            GError        **error)
+{
+  g_return_val_if_fail (DA_IS_APP_SECURITY (self), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (agents != NULL, FALSE);
+
+  for (guint i = 0; i < config->agents->len && i < agents->len; i++)
+    {
+      const DaAgentConfig *entry = g_ptr_array_index (config->agents, i);
+      DaAgent *agent = g_ptr_array_index (agents, i);
+      g_autofree char *json_path = NULL;
+
+      if (entry->tools == NULL || entry->tools[0] == NULL)
+        continue;
+      g_assert (g_strcmp0 (entry->name, da_agent_get_name (agent)) == 0);
+      if (!DA_IS_CONVERSABLE_AGENT (agent))
+        continue;
+
+      json_path = g_strdup_printf ("agents[%u].permissions", i);
+      if (!equip (self, DA_CONVERSABLE_AGENT (agent), (const char * const *) entry->tools,
+                  entry->permissions, json_path, error))
+        {
+          g_prefix_error (error, "%s: ", entry->name);
+          return FALSE;
+        }
+    }
 
   return TRUE;
 }

@@ -7,6 +7,7 @@
 #include "da-conversable-agent.h"
 #include "da-permission-broker.h"
 #include "da-store.h"
+#include "da-team-config.h"
 #include "da-tool-result.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,10 @@ const char          *da_app_security_get_workspace  (DaAppSecurity  *self);
 gboolean             da_app_security_equip_agent    (DaAppSecurity  *self,
                                                      DaConversableAgent *agent,
                                                      JsonObject     *config,
+                                                     GError        **error);
+gboolean             da_app_security_equip_team     (DaAppSecurity  *self,
+                                                     DaTeamConfig   *config,
+                                                     GPtrArray      *agents,
                                                      GError        **error);
 const DaToolOutcome *da_app_security_lookup_outcome (DaAppSecurity  *self,
                                                      const char     *call_id);

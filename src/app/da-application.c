@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "da-app-security.h"
 #include "da-application.h"
 #include "da-chat-session.h"
 #include "da-keyring.h"
@@ -839,6 +840,17 @@ refresh_sessions (DaApplication *self)
     }
 }
 
+/* Saving or deleting an agent moves or deletes its "always" grants in the
+ * database; the broker reads them again. */
+static void
+forget_grants (void)
+{
+  DaAppSecurity *security = da_app_security_peek_default ();
+
+  if (security != NULL)
+    da_permission_broker_reload_grants (da_app_security_get_broker (security));
+}
+
 gint64
 da_application_save_agent (DaApplication      *self,
                            gint64              id,
@@ -861,6 +873,7 @@ da_application_save_agent (DaApplication      *self,
   id = da_store_save_agent (self->store, id, spec->name, json, error);
   if (id >= 0)
     {
+      forget_grants ();
       refresh_sessions (self);
       g_signal_emit (self, signals[AGENTS_CHANGED], 0);
     }
@@ -878,6 +891,7 @@ da_application_delete_agent (DaApplication  *self,
   if (self->store == NULL || !da_store_delete_agent (self->store, id, error))
     return FALSE;
 
+  forget_grants ();
   refresh_sessions (self);
   g_signal_emit (self, signals[AGENTS_CHANGED], 0);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "da-app-security.h"
 #include "da-chat-view.h"
 #include "da-group-chat-window.h"
 #include "da-team-agents.h"
@@ -13,8 +14,10 @@
 /* A team at work: who takes part, who speaks now, the round counter, the
  * shared thread (the chat view's rows), why the team stopped, and the
  * person's part — the task, answers when a user proxy asks, and the next
- * speaker when the selection is manual. The conversation is recorded in
- * the store like any other, under the team's name. */
+ * speaker when the selection is manual. Agents get the tools and
+ * permissions of their team-file entries (da-app-security.c). The
+ * conversation is recorded in the store like any other, under the team's
+ * name. */
 
 struct _DaGroupChatWindow
 {
@@ -466,6 +469,11 @@ agents_created_cb (GObject      *object,
     return;
 
   self->creating = FALSE;
+  /* The team file's tools and permissions, asked for through the
+   * permission dialog and shown as cards, as in a single chat. */
+  if (agents != NULL && !da_app_security_equip_team (da_app_security_get_default (), self->config,
+                                                     agents, &error))
+    g_clear_pointer (&agents, g_ptr_array_unref);
   if (agents != NULL)
     self->chat = da_group_chat_new_from_config (self->config, agents, &error);
   if (self->chat != NULL && selector != NULL)

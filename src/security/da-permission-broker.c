@@ -9,6 +9,7 @@
 #include "da-escape.h"
 #include "da-permission-broker.h"
 #include "da-permission-request-private.h"
+#include "da-permissions-private.h"
 #include "da-security-error.h"
 
 /**
@@ -248,19 +249,31 @@ get_grant_rules (DaPermissionBroker *self,
 
       if (!kind_from_string (grant->kind, &kind))
         continue;
+      /* A grant of one exact input (a command line, a script) holds only
+       * while the interpreter is the one it was granted with. */
+      if (grant->detail_sha256 != NULL)
+        {
+          if (kind == DA_PERMISSION_RUN && grant->sha256 != NULL)
+            {
+              g_autofree char *now = program_sha256 (da_permissions_get_workspace (base), grant->target);
+
+              if (g_strcmp0 (now, grant->sha256) != 0)
+                continue;
+            }
+          g_hash_table_add (self->exact_grants,
+                            exact_key (agent, kind, grant->target, grant->detail_sha256));
+          continue;
+        }
+      /* Bound to the content granted: a program changed since is asked
+       * for again, and the reason says so. */
       if (kind == DA_PERMISSION_RUN && grant->sha256 != NULL)
         {
-          g_autofree char *now = program_sha256 (da_permissions_get_workspace (base), grant->target);
-
-          /* The program changed since it was granted: ask again. */
-          if (g_strcmp0 (now, grant->sha256) != 0)
-            continue;
+          if (!_da_permissions_add_run_bound (rules, grant->target, grant->sha256, &error))
+            g_debug ("Grant to run “%s” not applied: %s", grant->target, error->message);
+          g_clear_error (&error);
+          continue;
         }
-      if (grant->detail_sha256 != NULL)
-        g_hash_table_add (self->exact_grants,
-                          exact_key (agent, kind, grant->target, grant->detail_sha256));
-      else
-        add_grant_rule (rules, kind, grant->target);
+      add_grant_rule (rules, kind, grant->target);
     }
 
   g_hash_table_insert (self->grant_rules, g_strdup (agent), rules);
@@ -521,13 +534,15 @@ check (DaPermissionBroker  *self,
        const char          *target,
        const char          *detail,
        char               **reason,
-       gboolean            *explicit_target)
+       gboolean            *explicit_target,
+       gboolean            *changed)
 {
   g_auto(DaPermissionMatch) match = { 0 };
   g_auto(DaPermissionMatch) granted = { 0 };
   DaPermissionDecision decision;
   DaPermissions *grants;
 
+  *changed = FALSE;
   decision = da_permissions_check (da_permission_broker_get_permissions (self, agent),
                                    kind, target, &match);
   if (decision != DA_PERMISSION_DECISION_ASK)
@@ -559,7 +574,14 @@ check (DaPermissionBroker  *self,
       return DA_PERMISSION_DECISION_ALLOW;
     }
 
-  *reason = g_strdup (match.reason);
+  /* A rule or a grant for this program no longer applies: say why. */
+  if (match.changed)
+    *reason = g_strdup (match.reason);
+  else if (granted.changed)
+    *reason = g_strdup_printf ("%s (always allowed for %s before)", granted.reason, agent);
+  else
+    *reason = g_strdup (match.reason);
+  *changed = match.changed || granted.changed;
   *explicit_target = FALSE;
   return DA_PERMISSION_DECISION_ASK;
 }
@@ -580,12 +602,13 @@ da_permission_broker_check (DaPermissionBroker  *self,
 {
   g_autofree char *why = NULL;
   gboolean explicit_target;
+  gboolean changed;
   DaPermissionDecision decision;
 
   g_return_val_if_fail (DA_IS_PERMISSION_BROKER (self), DA_PERMISSION_DECISION_DENY);
   g_return_val_if_fail (agent != NULL && target != NULL, DA_PERMISSION_DECISION_DENY);
 
-  decision = check (self, agent, kind, target, NULL, &why, &explicit_target);
+  decision = check (self, agent, kind, target, NULL, &why, &explicit_target, &changed);
   if (reason != NULL)
     *reason = g_steal_pointer (&why);
   return decision;
@@ -667,6 +690,13 @@ store_grant (DaPermissionBroker *self,
   rules = get_grant_rules (self, data->agent);
   if (digest != NULL)
     g_hash_table_add (self->exact_grants, exact_key (data->agent, data->kind, data->target, digest));
+  else if (sha != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!_da_permissions_add_run_bound (rules, data->target, sha, &error))
+        g_debug ("Grant to run “%s” not applied: %s", data->target, error->message);
+    }
   else
     add_grant_rule (rules, data->kind, data->target);
 }
@@ -779,6 +809,7 @@ da_permission_broker_request_async (DaPermissionBroker  *self,
   g_autofree char *reason = NULL;
   g_autofree char *key = NULL;
   gboolean explicit_target = FALSE;
+  gboolean changed = FALSE;
   DaPermissionDecision decision;
   RequestData *data;
   Pending *pending;
@@ -802,7 +833,7 @@ da_permission_broker_request_async (DaPermissionBroker  *self,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  decision = check (self, agent, kind, target, detail, &reason, &explicit_target);
+  decision = check (self, agent, kind, target, detail, &reason, &explicit_target, &changed);
   if (decision == DA_PERMISSION_DECISION_ALLOW)
     {
       task_done (task, decision, "allow", g_steal_pointer (&reason), explicit_target);
@@ -817,8 +848,9 @@ da_permission_broker_request_async (DaPermissionBroker  *self,
   if (self->prompter == NULL)
     {
       task_done (task, DA_PERMISSION_DECISION_DENY, "deny",
-                 g_strdup_printf ("no one to ask (run with --allow-%s or without --no-prompt)",
-                                  da_permission_kind_to_string (kind)),
+                 g_strdup_printf ("no one to ask (run with --allow-%s or without --no-prompt)%s%s",
+                                  da_permission_kind_to_string (kind),
+                                  changed ? ": " : "", changed ? reason : ""),
                  FALSE);
       return;
     }
@@ -979,6 +1011,21 @@ da_permission_broker_revoke (DaPermissionBroker  *self,
   g_hash_table_remove_all (self->grant_rules);
   g_hash_table_remove_all (self->exact_grants);
   return TRUE;
+}
+
+/**
+ * da_permission_broker_reload_grants:
+ *
+ * Forgets the grants read so far: the next check reads them again from
+ * the store (after another connection moved or deleted some, as renaming
+ * or deleting an agent does).
+ */
+void
+da_permission_broker_reload_grants (DaPermissionBroker *self)
+{
+  g_return_if_fail (DA_IS_PERMISSION_BROKER (self));
+
+  g_hash_table_remove_all (self->grant_rules);
 }
 
 /**

@@ -75,6 +75,7 @@ GPtrArray            *da_permission_broker_list_grants         (DaPermissionBrok
 gboolean              da_permission_broker_revoke              (DaPermissionBroker   *self,
                                                                 gint64                grant_id,
                                                                 GError              **error);
+void                  da_permission_broker_reload_grants       (DaPermissionBroker   *self);
 gint64                da_permission_broker_restore_grant       (DaPermissionBroker   *self,
                                                                 const DaGrant        *grant,
                                                                 GError              **error);

@@ -171,6 +171,62 @@ _da_run_hash_file (const char  *path,
   return TRUE;
 }
 
+gboolean
+_da_run_sha256_is_valid (const char *sha256)
+{
+  gsize len = 0;
+
+  for (; sha256[len] != '\0'; len++)
+    if (!g_ascii_isxdigit (sha256[len]))
+      return FALSE;
+  return len == 64;
+}
+
+/* An allow rule bound to the content a person granted (an agent file's
+ * {"path", "sha256"}, a stored "always" grant): the hash is taken as
+ * given, so a program that changed since no longer matches. The file
+ * need not exist now; the rule then covers nothing. */
+DaRule *
+_da_rule_new_run_bound (const char  *path,
+                        const char  *sha256,
+                        const char  *workspace,
+                        GError     **error)
+{
+  DaRule *rule;
+
+  if (path[0] == '\0')
+    {
+      g_set_error_literal (error, DA_PERMISSION_ERROR, DA_PERMISSION_ERROR_INVALID_RULE,
+                           "Empty command");
+      return NULL;
+    }
+  if (!_da_run_sha256_is_valid (sha256))
+    {
+      g_set_error (error, DA_PERMISSION_ERROR, DA_PERMISSION_ERROR_INVALID_RULE,
+                   "Invalid SHA-256 for “%s” (expected 64 hexadecimal digits)", path);
+      return NULL;
+    }
+
+  rule = g_new0 (DaRule, 1);
+  rule->kind = DA_PERMISSION_RUN;
+  rule->net.port = -1;
+  rule->text = g_strdup (path);
+  rule->specificity = 1;
+  rule->bound = TRUE;
+  for (guint i = 0; i < 64; i++)
+    rule->sha256[i] = g_ascii_tolower (sha256[i]);
+
+  rule->exe = _da_run_resolve (path, workspace, NULL);
+  if (rule->exe == NULL && strchr (path, '/') != NULL)
+    {
+      g_autofree char *expanded = _da_path_expand_home (path);
+
+      if (expanded != NULL)
+        rule->exe = _da_path_normalize (expanded, workspace);
+    }
+  return rule;
+}
+
 static gboolean
 parse_path_rule (DaRule      *rule,
                  const char  *value,

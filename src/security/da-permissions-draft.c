@@ -6,13 +6,17 @@
 #include <string.h>
 
 #include "da-permissions-draft.h"
+#include "da-permissions-private.h"
 
 /* An agent's `permissions` object (da-permissions-json.c) as an editor
  * changes it: the isolation level, the lists of folders, hosts, variables
  * and programs, and the quotas. Every entry is checked by the parser the
  * rules are loaded with before it is taken, and the members an editor
  * does not show (fs.temp, env.set, cwd, the other deny lists) are kept as
- * they were written. */
+ * they were written. A program is kept as an absolute path with the
+ * SHA-256 of its content when it was added (or when a plain name in the
+ * object was loaded), and saved as {"path", "sha256"}: what the person saw
+ * is what the agent may run. */
 
 struct _DaPermissionsDraft
 {
@@ -24,6 +28,7 @@ struct _DaPermissionsDraft
   guint64           quotas[DA_QUOTA_N_QUOTAS];    /* 0: the sandbox default */
   GPtrArray        *items[DA_PERMISSIONS_DRAFT_N_LISTS];
   gboolean          all[DA_PERMISSIONS_DRAFT_N_LISTS];
+  GHashTable       *run_sha256;          /* program, as listed → hex */
 };
 
 enum {
@@ -70,6 +75,7 @@ reset (DaPermissionsDraft *self)
       g_ptr_array_set_size (self->items[i], 0);
       self->all[i] = FALSE;
     }
+  g_hash_table_remove_all (self->run_sha256);
 }
 
 static void
@@ -81,6 +87,7 @@ da_permissions_draft_finalize (GObject *object)
   g_clear_pointer (&self->rest, json_object_unref);
   for (guint i = 0; i < DA_PERMISSIONS_DRAFT_N_LISTS; i++)
     g_ptr_array_unref (self->items[i]);
+  g_hash_table_unref (self->run_sha256);
 
   G_OBJECT_CLASS (da_permissions_draft_parent_class)->finalize (object);
 }
@@ -107,6 +114,7 @@ da_permissions_draft_init (DaPermissionsDraft *self)
 {
   for (guint i = 0; i < DA_PERMISSIONS_DRAFT_N_LISTS; i++)
     self->items[i] = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->run_sha256 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   reset (self);
 }
 
@@ -153,6 +161,88 @@ steal_object (JsonObject *root,
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/* The absolute path a program is listed under (a name as PATH finds it,
+ * not its symlinks resolved: "/usr/bin/python3" stays that) and the hash
+ * of the content it names now. */
+static gboolean
+bind_program (DaPermissionsDraft  *self,
+              const char          *value,
+              char               **path,
+              char               **sha256,
+              GError             **error)
+{
+  g_autofree char *canonical = NULL;
+  g_autofree char *listed = NULL;
+
+  if (!da_permission_run_resolve (value, self->workspace, &canonical, sha256, error))
+    return FALSE;
+
+  if (strchr (value, '/') == NULL)
+    listed = g_find_program_in_path (value);
+  else
+    {
+      g_autofree char *expanded = _da_path_expand_home (value);
+
+      if (expanded != NULL)
+        listed = _da_path_normalize (expanded, self->workspace);
+    }
+  *path = listed != NULL ? g_steal_pointer (&listed) : g_steal_pointer (&canonical);
+  return TRUE;
+}
+
+static void
+add_program (DaPermissionsDraft *self,
+             char               *path,
+             char               *sha256)
+{
+  if (g_hash_table_contains (self->run_sha256, path))
+    {
+      g_free (path);
+      g_free (sha256);
+      return;
+    }
+  g_ptr_array_add (self->items[DA_PERMISSIONS_DRAFT_RUN], g_strdup (path));
+  g_hash_table_insert (self->run_sha256, path, sha256);
+}
+
+/* The programs of a checked object's run.allow, as pairs (path, hash):
+ * an object entry as it was granted, a plain name bound now, as the
+ * loader just did. */
+static gboolean
+bind_programs (DaPermissionsDraft  *self,
+               JsonNode            *permissions,
+               GPtrArray           *programs,
+               GError             **error)
+{
+  JsonObject *run = steal_object (json_node_get_object (permissions), "run");
+  JsonNode *node = run ? json_object_get_member (run, "allow") : NULL;
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return TRUE;
+
+  array = json_node_get_array (node);
+  for (guint j = 0; j < json_array_get_length (array); j++)
+    {
+      JsonNode *item = json_array_get_element (array, j);
+      char *path = NULL;
+      char *sha256 = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        {
+          JsonObject *bound = json_node_get_object (item);
+
+          path = g_strdup (json_object_get_string_member (bound, "path"));
+          sha256 = g_ascii_strdown (json_object_get_string_member (bound, "sha256"), -1);
+        }
+      else if (!bind_program (self, json_node_get_string (item), &path, &sha256, error))
+        return FALSE;
+      g_ptr_array_add (programs, path);
+      g_ptr_array_add (programs, sha256);
+    }
+  return TRUE;
+}
+
 /**
  * da_permissions_draft_load_json:
  * @permissions: (nullable): a `permissions` object; %NULL for none
@@ -167,6 +257,7 @@ da_permissions_draft_load_json (DaPermissionsDraft  *self,
 {
   g_autoptr(DaPermissions) check = NULL;
   g_autoptr(JsonNode) copy = NULL;
+  g_autoptr(GPtrArray) programs = g_ptr_array_new_with_free_func (g_free);
   JsonObject *root;
 
   g_return_val_if_fail (DA_IS_PERMISSIONS_DRAFT (self), FALSE);
@@ -174,7 +265,7 @@ da_permissions_draft_load_json (DaPermissionsDraft  *self,
   if (permissions != NULL && !JSON_NODE_HOLDS_NULL (permissions))
     {
       check = da_permissions_new_from_json (self->workspace, permissions, "permissions", error);
-      if (check == NULL)
+      if (check == NULL || !bind_programs (self, permissions, programs, error))
         return FALSE;
     }
 
@@ -205,7 +296,13 @@ da_permissions_draft_load_json (DaPermissionsDraft  *self,
 
       if (node == NULL)
         continue;
-      if (JSON_NODE_HOLDS_ARRAY (node))
+      if (JSON_NODE_HOLDS_ARRAY (node) && i == DA_PERMISSIONS_DRAFT_RUN)
+        {
+          for (guint j = 0; j < programs->len; j += 2)
+            add_program (self, g_strdup (g_ptr_array_index (programs, j)),
+                         g_strdup (g_ptr_array_index (programs, j + 1)));
+        }
+      else if (JSON_NODE_HOLDS_ARRAY (node))
         {
           JsonArray *array = json_node_get_array (node);
 
@@ -307,7 +404,20 @@ da_permissions_draft_to_json (DaPermissionsDraft *self)
           JsonArray *array = json_array_sized_new (self->items[i]->len);
 
           for (guint j = 0; j < self->items[i]->len; j++)
-            json_array_add_string_element (array, g_ptr_array_index (self->items[i], j));
+            {
+              const char *item = g_ptr_array_index (self->items[i], j);
+
+              if (i == DA_PERMISSIONS_DRAFT_RUN)
+                {
+                  JsonObject *bound = json_object_new ();
+
+                  json_object_set_string_member (bound, "path", item);
+                  json_object_set_string_member (bound, "sha256", g_hash_table_lookup (self->run_sha256, item));
+                  json_array_add_object_element (array, bound);
+                }
+              else
+                json_array_add_string_element (array, item);
+            }
           json_object_set_array_member (object, lists[i].member, array);
         }
     }
@@ -477,7 +587,8 @@ shorten_home (const char *value)
  *
  * Adds @value to @list when the rule parser takes it (a path's symlinks
  * resolve, a program is found and can be hashed). A path in the home
- * folder is written "~/…".
+ * folder is written "~/…". A program is listed under its absolute path
+ * and bound to the SHA-256 of its content now.
  *
  * Returns: %TRUE if added; %FALSE with @error set when it is invalid or
  *   already in the list (%G_IO_ERROR_EXISTS)
@@ -507,6 +618,23 @@ da_permissions_draft_add (DaPermissionsDraft      *self,
 
       g_free (text);
       text = shorter;
+    }
+
+  if (list == DA_PERMISSIONS_DRAFT_RUN)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *sha256 = NULL;
+
+      if (!bind_program (self, text, &path, &sha256, error))
+        return FALSE;
+      if (g_hash_table_contains (self->run_sha256, path))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "“%s” is already in the list", path);
+          return FALSE;
+        }
+      add_program (self, g_steal_pointer (&path), g_steal_pointer (&sha256));
+      changed (self);
+      return TRUE;
     }
 
   if (!da_permission_rule_validate (lists[list].kind, lists[list].deny, text, self->workspace, error))
@@ -542,10 +670,30 @@ da_permissions_draft_remove (DaPermissionsDraft     *self,
   for (guint i = 0; i < self->items[list]->len; i++)
     if (g_str_equal (g_ptr_array_index (self->items[list], i), value))
       {
+        if (list == DA_PERMISSIONS_DRAFT_RUN)
+          g_hash_table_remove (self->run_sha256, value);
         g_ptr_array_remove_index (self->items[list], i);
         changed (self);
         return TRUE;
       }
 
   return FALSE;
+}
+
+/**
+ * da_permissions_draft_get_sha256:
+ * @program: an entry of the programs list, as
+ *   da_permissions_draft_get_items() gives it
+ *
+ * Returns: (nullable): the hex SHA-256 of the content the entry allows:
+ *   what the file held when it was added, or what the loaded object says
+ */
+const char *
+da_permissions_draft_get_sha256 (DaPermissionsDraft *self,
+                                 const char         *program)
+{
+  g_return_val_if_fail (DA_IS_PERMISSIONS_DRAFT (self), NULL);
+  g_return_val_if_fail (program != NULL, NULL);
+
+  return g_hash_table_lookup (self->run_sha256, program);
 }

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * @DA_PERMISSIONS_DRAFT_NET_ALLOW: hosts to reach ("net.allow")
  * @DA_PERMISSIONS_DRAFT_NET_DENY: hosts never reached ("deny.net")
  * @DA_PERMISSIONS_DRAFT_ENV: variables, NAME or PREFIX* ("env.allow")
- * @DA_PERMISSIONS_DRAFT_RUN: programs to run ("run.allow")
+ * @DA_PERMISSIONS_DRAFT_RUN: programs to run ("run.allow"), each an
+ *   absolute path bound to the SHA-256 of its content
  *
  * The lists of a `permissions` object that an editor changes.
  */
@@ -65,6 +66,8 @@ gboolean            da_permissions_draft_add            (DaPermissionsDraft     
 gboolean            da_permissions_draft_remove         (DaPermissionsDraft     *self,
                                                          DaPermissionsDraftList  list,
                                                          const char             *value);
+const char         *da_permissions_draft_get_sha256     (DaPermissionsDraft     *self,
+                                                         const char             *program);
 DaPermissionKind    da_permissions_draft_list_get_kind  (DaPermissionsDraftList  list);
 
 G_END_DECLS

@@ -15,7 +15,7 @@
  *     "fs":  { "read": [PATH…] | true, "write": [PATH…] | true, "temp": BOOL },
  *     "net": { "allow": [HOST…] | true, "max_connections": N },
  *     "env": { "allow": [NAME…] | true, "set": { NAME: VALUE, … } },
- *     "run": { "allow": [COMMAND…] | true },
+ *     "run": { "allow": [COMMAND | { "path": ABSPATH, "sha256": HEX }…] | true },
  *     "resources": { "memory_mb": N, "cpu_seconds": N, "wall_seconds": N,
  *                    "max_processes": N, "max_file_mb": N, "max_output_kb": N },
  *     "cwd": PATH,
@@ -25,6 +25,13 @@
  * `true` means every target of that kind (a bare --allow-read); `false`
  * and [] add nothing. Unknown keys and wrong types are errors naming the
  * JSON path.
+ *
+ * A run COMMAND string is found and hashed when the object is loaded. The
+ * object form is bound to the content the person granted: the program at
+ * the absolute "path" (~/ allowed) applies only while the SHA-256 of its
+ * content is "sha256" (64 hex digits); after a change it is asked for
+ * again, the reason saying it "changed since granted". It loads even when
+ * the file is gone (then it covers nothing).
  */
 
 static const char * const quota_keys[DA_QUOTA_N_QUOTAS] = {
@@ -77,6 +84,76 @@ expect_object (JsonNode    *node,
   return json_node_get_object (node);
 }
 
+static const char *
+node_string (JsonNode *node)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* {"path": "/usr/bin/python3", "sha256": "…"} in run.allow */
+static gboolean
+parse_bound_run (Parse       *parse,
+                 JsonObject  *object,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+  g_autofree char *expanded = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *program = NULL;
+  const char *sha256 = NULL;
+  DaRule *rule;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *node = json_object_get_member (object, name);
+      g_autofree char *sub = g_strdup_printf ("%s.%s", path, name);
+
+      if (strcmp (name, "path") == 0)
+        {
+          if ((program = node_string (node)) == NULL)
+            return fail (error, sub, "expected a string");
+        }
+      else if (strcmp (name, "sha256") == 0)
+        {
+          if ((sha256 = node_string (node)) == NULL)
+            return fail (error, sub, "expected a string");
+        }
+      else
+        return fail (error, sub, "unknown key (expected path or sha256)");
+    }
+
+  if (program == NULL || sha256 == NULL)
+    return fail (error, path, "expected both \"path\" and \"sha256\"");
+  expanded = _da_path_expand_home (program);
+  if (expanded == NULL || !g_path_is_absolute (expanded))
+    {
+      g_autofree char *sub = g_strdup_printf ("%s.path", path);
+
+      return fail (error, sub, "expected an absolute path");
+    }
+  if (!_da_run_sha256_is_valid (sha256))
+    {
+      g_autofree char *sub = g_strdup_printf ("%s.sha256", path);
+
+      return fail (error, sub, "expected 64 hexadecimal digits");
+    }
+
+  rule = _da_rule_new_run_bound (expanded, sha256, parse->workspace, &local_error);
+  if (rule == NULL)
+    {
+      g_set_error (error, local_error->domain, local_error->code, "%s: %s", path, local_error->message);
+      return FALSE;
+    }
+  g_free (rule->text);
+  rule->text = g_strdup (program);
+  g_ptr_array_add (parse->rules, rule);
+  return TRUE;
+}
+
 static gboolean
 parse_rules (Parse             *parse,
              DaPermissionKind   kind,
@@ -105,9 +182,20 @@ parse_rules (Parse             *parse,
       const char *value;
       DaRule *rule;
 
+      if (kind == DA_PERMISSION_RUN && !deny && JSON_NODE_HOLDS_OBJECT (item))
+        {
+          g_autofree char *item_path = g_strdup_printf ("%s[%u]", path, i);
+
+          if (!parse_bound_run (parse, json_node_get_object (item), item_path, error))
+            return FALSE;
+          continue;
+        }
       if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
         {
           g_autofree char *item_path = g_strdup_printf ("%s[%u]", path, i);
+
+          if (kind == DA_PERMISSION_RUN && !deny)
+            return fail (error, item_path, "expected a string or an object with \"path\" and \"sha256\"");
           return fail (error, item_path, "expected a string");
         }
       value = json_node_get_string (item);
@@ -157,14 +245,6 @@ parse_bool (JsonNode    *node,
     return fail (error, path, "expected a boolean");
   *out = json_node_get_boolean (node);
   return TRUE;
-}
-
-static const char *
-node_string (JsonNode *node)
-{
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static gboolean

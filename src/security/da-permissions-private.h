@@ -54,6 +54,7 @@ typedef struct
   char             *exe;        /* canonical absolute path */
   char             *exe_name;   /* bare name as written (deny rules) */
   char              sha256[65]; /* hex; empty for deny rules */
+  gboolean          bound;      /* sha256 as granted, not hashed at load */
 } DaRule;
 
 void      _da_rule_free               (DaRule            *rule);
@@ -62,6 +63,14 @@ DaRule   *_da_rule_parse              (DaPermissionKind   kind,
                                        const char        *value,
                                        const char        *workspace,
                                        GError           **error);
+DaRule   *_da_rule_new_run_bound      (const char        *path,
+                                       const char        *sha256,
+                                       const char        *workspace,
+                                       GError           **error);
+gboolean  _da_permissions_add_run_bound (DaPermissions   *self,
+                                         const char      *path,
+                                         const char      *sha256,
+                                         GError         **error);
 
 /* Paths */
 char     *_da_path_normalize          (const char        *path,
@@ -98,6 +107,7 @@ char     *_da_run_resolve             (const char        *command,
 gboolean  _da_run_hash_file           (const char        *path,
                                        char               hex[65],
                                        GError           **error);
+gboolean  _da_run_sha256_is_valid     (const char        *sha256);
 
 /* Pure parsers over a buffer, for tests and fuzzing. Flags data is one
  * "--allow-read=a,b" per line; team data is a JSON `permissions` object. */

@@ -84,6 +84,7 @@ da_permission_match_clear (DaPermissionMatch *match)
   g_clear_pointer (&match->rule, g_free);
   g_clear_pointer (&match->target, g_free);
   g_clear_pointer (&match->reason, g_free);
+  match->changed = FALSE;
 }
 
 static guint
@@ -253,6 +254,28 @@ da_permissions_add_rule (DaPermissions     *self,
   return TRUE;
 }
 
+/* A run rule bound to @sha256, the content that was granted. */
+gboolean
+_da_permissions_add_run_bound (DaPermissions  *self,
+                               const char     *path,
+                               const char     *sha256,
+                               GError        **error)
+{
+  DaRule *rule;
+
+  g_return_val_if_fail (DA_IS_PERMISSIONS (self), FALSE);
+
+  rule = _da_rule_new_run_bound (path, sha256, self->workspace, error);
+  if (rule == NULL)
+    return FALSE;
+
+  g_rw_lock_writer_lock (&self->lock);
+  g_ptr_array_add (self->rules[DA_PERMISSION_RUN], rule);
+  g_rw_lock_writer_unlock (&self->lock);
+
+  return TRUE;
+}
+
 /**
  * da_permissions_add_flag:
  * @flag: "allow-read", "--deny-net", … (with or without the dashes)
@@ -356,12 +379,16 @@ set_match (DaPermissionMatch    *match,
   match->rule = rule ? g_strdup (rule->all ? "(all)" : rule->text) : NULL;
   match->target = g_strdup (target);
   match->reason = reason;
+  match->changed = FALSE;
 }
 
 static char *
 rule_reason (const DaRule *rule,
              const char   *what)
 {
+  if (rule->bound)
+    return g_strdup_printf ("%s by the run rule for “%s” (SHA-256 %.12s…)", what,
+                            rule->text, rule->sha256);
   return g_strdup_printf ("%s by --%s-%s%s%s%s", what,
                           rule->deny ? "deny" : "allow", flag_names[rule->kind],
                           rule->all ? "" : "=“", rule->all ? "" : rule->text,
@@ -749,10 +776,20 @@ check_run (DaPermissions     *self,
     set_match (match, DA_PERMISSION_RUN, DA_PERMISSION_DECISION_ASK, NULL, target,
                match ? g_strdup_printf ("no executable %s found", target) : NULL);
   else if (stale != NULL)
-    set_match (match, DA_PERMISSION_RUN, DA_PERMISSION_DECISION_ASK, NULL, exe,
-               match ? g_strdup_printf ("the content of %s changed since --allow-run=“%s” "
-                                        "was granted", exe, stale->text)
-                     : NULL);
+    {
+      char *reason = NULL;
+
+      if (match != NULL && stale->bound)
+        reason = g_strdup_printf ("the content of %s changed since granted "
+                                  "(granted SHA-256 %.12s…, now %.12s…)",
+                                  exe, stale->sha256, hashed ? hex : "unreadable");
+      else if (match != NULL)
+        reason = g_strdup_printf ("the content of %s changed since granted by --allow-run=“%s”",
+                                  exe, stale->text);
+      set_match (match, DA_PERMISSION_RUN, DA_PERMISSION_DECISION_ASK, NULL, exe, reason);
+      if (match != NULL)
+        match->changed = TRUE;
+    }
   else
     set_match (match, DA_PERMISSION_RUN, DA_PERMISSION_DECISION_ASK, NULL, exe,
                match ? g_strdup_printf ("no run rule covers %s", exe) : NULL);

@@ -42,10 +42,13 @@
  *   NIS_PATH, NLSPATH, RESOLV_HOST_CONF, RES_OPTIONS) are never granted.
  * run: a name is looked up in PATH at grant time, a path resolved against
  *   the workspace; the grant is bound to the canonical file and the SHA-256
- *   of its content. A check recomputes the hash (cached by device, inode,
- *   size, mtime and ctime once the file is two seconds old) and answers ASK
- *   with a reason when the content changed. A deny rule given as a bare name
- *   also covers copies of that program elsewhere.
+ *   of its content — hashed when the rule is loaded, or, for a team file's
+ *   {"path", "sha256"} entry and a stored grant, the hash the person
+ *   granted. A check recomputes the hash (cached by device, inode, size,
+ *   mtime and ctime once the file is two seconds old) and answers ASK with
+ *   a reason saying it "changed since granted" when the content differs. A
+ *   deny rule given as a bare name also covers copies of that program
+ *   elsewhere.
  */
 
 G_BEGIN_DECLS
@@ -148,6 +151,8 @@ typedef enum
  * @target: the target after normalisation (for read/write the path that
  *   decided: the written or the resolved one)
  * @reason: one line explaining the decision, for the audit log
+ * @changed: an allow rule named this program, but its content changed
+ *   since the rule was granted (the decision is then ASK)
  *
  * Filled by da_permissions_check(); free the strings with
  * da_permission_match_clear().
@@ -160,6 +165,7 @@ typedef struct
   char                 *rule;
   char                 *target;
   char                 *reason;
+  gboolean              changed;
 } DaPermissionMatch;
 
 void da_permission_match_clear (DaPermissionMatch *match);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
 #include "da-store-private.h"
@@ -82,6 +84,43 @@ require_text (const char  *value,
   return TRUE;
 }
 
+static gboolean
+begin (DaStore  *self,
+       GError  **error)
+{
+  return _da_db_exec (self->db, "BEGIN IMMEDIATE", error);
+}
+
+static gint64
+rollback (DaStore *self,
+          gint64   result)
+{
+  sqlite3_exec (self->db->handle, "ROLLBACK", NULL, NULL, NULL);
+  return result;
+}
+
+static char *
+agent_name (DaStore  *self,
+            gint64    id,
+            GError  **error)
+{
+  g_autoptr(DaStmt) stmt = _da_db_prepare (self->db, "SELECT name FROM agents WHERE id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup (_da_db_column_text (stmt, 0));
+  if (rc == SQLITE_DONE)
+    g_set_error (error, DA_STORE_ERROR, DA_STORE_ERROR_NOT_FOUND,
+                 "There is no agent with id %" G_GINT64_FORMAT, id);
+  else
+    _da_db_set_error (self->db, rc, error, "Could not read the history database");
+  return NULL;
+}
+
 /**
  * da_store_list_agents:
  *
@@ -138,6 +177,7 @@ da_store_save_agent (DaStore     *self,
   g_autoptr(GError) json_error = NULL;
   g_autoptr(DaStmt) stmt = NULL;
   g_autofree char *conflict = NULL;
+  g_autofree char *old_name = NULL;
   JsonNode *root;
 
   g_return_val_if_fail (DA_IS_STORE (self), -1);
@@ -157,32 +197,87 @@ da_store_save_agent (DaStore     *self,
     }
 
   if (id < 0)
-    stmt = _da_db_prepare (self->db,
-      "INSERT INTO agents (name, config_json, created_at, updated_at) VALUES (?2, ?3, ?4, ?4)", error);
-  else
-    stmt = _da_db_prepare (self->db,
-      "UPDATE agents SET name = ?2, config_json = ?3, updated_at = ?4 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return -1;
+    {
+      stmt = _da_db_prepare (self->db,
+        "INSERT INTO agents (name, config_json, created_at, updated_at) VALUES (?2, ?3, ?4, ?4)", error);
+      if (stmt == NULL)
+        return -1;
+      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, config_json, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+      conflict = g_strdup_printf ("An agent named %s already exists", name);
+      return save_row (self, stmt, id, "agent", conflict, error);
+    }
 
-  if (id >= 0)
-    sqlite3_bind_int64 (stmt, 1, id);
+  /* A renamed agent takes its "always" grants along, in the same
+   * transaction: they are keyed by name, and an agent later given the
+   * old name must not inherit them. */
+  if (!begin (self, error))
+    return -1;
+  old_name = agent_name (self, id, error);
+  if (old_name == NULL)
+    return rollback (self, -1);
+
+  stmt = _da_db_prepare (self->db,
+    "UPDATE agents SET name = ?2, config_json = ?3, updated_at = ?4 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return rollback (self, -1);
+  sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, config_json, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
-
   conflict = g_strdup_printf ("An agent named %s already exists", name);
-  return save_row (self, stmt, id, "agent", conflict, error);
+  if (save_row (self, stmt, id, "agent", conflict, error) < 0)
+    return rollback (self, -1);
+
+  if (strcmp (old_name, name) != 0)
+    {
+      g_autoptr(DaStmt) move = _da_db_prepare (self->db,
+        "UPDATE grants SET agent = ?2 WHERE agent = ?1", error);
+
+      if (move == NULL)
+        return rollback (self, -1);
+      sqlite3_bind_text (move, 1, old_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (move, 2, name, -1, SQLITE_STATIC);
+      if (!_da_db_step_done (self->db, move, error))
+        return rollback (self, -1);
+    }
+
+  if (!_da_db_exec (self->db, "COMMIT", error))
+    return rollback (self, -1);
+  return id;
 }
 
+/**
+ * da_store_delete_agent:
+ *
+ * Removes the agent and, in the same transaction, its "always" grants.
+ */
 gboolean
 da_store_delete_agent (DaStore  *self,
                        gint64    id,
                        GError  **error)
 {
+  g_autofree char *name = NULL;
+  g_autoptr(DaStmt) stmt = NULL;
+
   g_return_val_if_fail (DA_IS_STORE (self), FALSE);
 
-  return delete_by_id (self, "DELETE FROM agents WHERE id = ?1", "agent", id, error);
+  if (!begin (self, error))
+    return FALSE;
+  name = agent_name (self, id, error);
+  if (name == NULL ||
+      !delete_by_id (self, "DELETE FROM agents WHERE id = ?1", "agent", id, error))
+    return rollback (self, FALSE);
+
+  stmt = _da_db_prepare (self->db, "DELETE FROM grants WHERE agent = ?1", error);
+  if (stmt == NULL)
+    return rollback (self, FALSE);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (!_da_db_step_done (self->db, stmt, error) ||
+      !_da_db_exec (self->db, "COMMIT", error))
+    return rollback (self, FALSE);
+  return TRUE;
 }
 
 /**

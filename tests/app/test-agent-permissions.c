@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 
 #include "da-agent-library.h"
@@ -298,14 +299,18 @@ test_permissions (DaApplication *app,
   g_assert_nonnull (spec->permissions);
   saved_json = json_to_string (spec->permissions, FALSE);
   g_test_message ("saved: %s", saved_json);
-  g_assert_cmpstr (saved_json, ==,
-                   "{\"isolation\":\"moderate\","
-                   "\"fs\":{\"read\":[\"~/Projects\",\"~/Out\"],\"write\":[\"~/Out\"]},"
-                   "\"net\":{\"allow\":[\"api.example.com:443\"]},"
-                   "\"env\":{\"allow\":[\"MY_APP_*\"]},"
-                   "\"run\":{\"allow\":[\"/bin/sh\"]},"
-                   "\"resources\":{\"memory_mb\":512,\"cpu_seconds\":30},"
-                   "\"deny\":{\"net\":[\"*.ads.example.com\"]}}");
+  {
+    /* The program is saved with the hash the row showed. */
+    g_autofree char *expected = g_strdup_printf ("{\"isolation\":\"moderate\","
+                                                 "\"fs\":{\"read\":[\"~/Projects\",\"~/Out\"],\"write\":[\"~/Out\"]},"
+                                                 "\"net\":{\"allow\":[\"api.example.com:443\"]},"
+                                                 "\"env\":{\"allow\":[\"MY_APP_*\"]},"
+                                                 "\"run\":{\"allow\":[{\"path\":\"/bin/sh\",\"sha256\":\"%s\"}]},"
+                                                 "\"resources\":{\"memory_mb\":512,\"cpu_seconds\":30},"
+                                                 "\"deny\":{\"net\":[\"*.ads.example.com\"]}}", sha);
+
+    g_assert_cmpstr (saved_json, ==, expected);
+  }
   {
     g_autofree char *path = da_store_default_path ();
     g_autoptr(DaStore) store = da_store_new (path, &error);
@@ -393,6 +398,71 @@ test_permissions (DaApplication *app,
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (grants), "grants.revoke", "x", grant_id));
   g_assert_cmpuint (stored_grants ("Reader"), ==, 0);
+
+  /* A saved program whose file changed since is shown as changed. */
+  {
+    g_autofree char *tool = g_build_filename (g_get_home_dir (), "tool.sh", NULL);
+    g_autofree char *granted = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "#!/bin/sh\necho granted\n", -1);
+    g_autofree char *json = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    const char *subtitle;
+
+    g_file_set_contents (tool, "#!/bin/sh\necho changed\n", -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_chmod (tool, 0755), ==, 0);
+    json = g_strdup_printf ("{\"run\": {\"allow\": [{\"path\": \"%s\", \"sha256\": \"%s\"}]}}", tool, granted);
+    node = json_from_string (json, &error);
+    g_assert_no_error (error);
+    da_agent_permissions_load (perms, "Reader", NULL, node);
+    row = da_agent_permissions_get_item_row (perms, DA_PERMISSIONS_DRAFT_RUN, 0);
+    subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+    g_assert_nonnull (strstr (subtitle, "Changed since granted"));
+    g_assert_nonnull (strstr (subtitle, granted));
+    g_assert_true (gtk_widget_has_css_class (row, "error"));
+    scroll_to (perms, 0.55);
+    shoot (GTK_WIDGET (library), "permissions-09-changed-program");
+    g_assert_cmpstr (da_permissions_draft_get_sha256 (draft, tool), ==, granted);
+  }
+
+  /* Renamed, the agent takes its grants along (the broker reads them
+   * again); a new agent under the old name has none; deleted, the
+   * agent's grants go with it. */
+  {
+    DaPermissionBroker *broker = da_app_security_get_broker (da_app_security_get_default ());
+    gint64 newcomer = -1;
+
+    da_store_add_grant (da_app_security_get_store (da_app_security_get_default ()),
+                        "Reader", "net", "news.example.org", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (decide (app, DA_PERMISSION_NET, "news.example.org"), ==, DA_PERMISSION_DECISION_ALLOW);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "agent.edit", "x", id));
+    gtk_editable_set_text (GTK_EDITABLE (da_agent_library_get_field (library, "name")), "Archivist");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "agent.save", NULL));
+    g_assert_nonnull (da_application_find_agent (app, "Archivist", NULL));
+    g_assert_cmpuint (stored_grants ("Reader"), ==, 0);
+    g_assert_cmpuint (stored_grants ("Archivist"), ==, 1);
+    g_assert_cmpint (da_permission_broker_check (broker, "Reader", DA_PERMISSION_NET, "news.example.org", NULL),
+                     ==, DA_PERMISSION_DECISION_ASK);
+    g_assert_cmpint (da_permission_broker_check (broker, "Archivist", DA_PERMISSION_NET, "news.example.org", NULL),
+                     ==, DA_PERMISSION_DECISION_ALLOW);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "agent.new", NULL));
+    gtk_editable_set_text (GTK_EDITABLE (da_agent_library_get_field (library, "name")), "Reader");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "agent.save", NULL));
+    g_clear_pointer (&spec, da_agent_spec_free);
+    spec = da_application_find_agent (app, "Reader", &newcomer);
+    g_assert_nonnull (spec);
+    g_assert_cmpint (newcomer, !=, id);
+    g_assert_cmpuint (stored_grants ("Reader"), ==, 0);
+    g_assert_cmpint (decide (app, DA_PERMISSION_NET, "news.example.org"), ==, DA_PERMISSION_DECISION_ASK);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "agent.delete", "x", id));
+    g_assert_null (da_application_find_agent (app, "Archivist", NULL));
+    g_assert_cmpuint (stored_grants ("Archivist"), ==, 0);
+    g_assert_cmpint (da_permission_broker_check (broker, "Archivist", DA_PERMISSION_NET, "news.example.org", NULL),
+                     ==, DA_PERMISSION_DECISION_ASK);
+  }
 
   gtk_window_destroy (GTK_WINDOW (library));
 }

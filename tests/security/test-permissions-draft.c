@@ -239,6 +239,81 @@ test_home_and_all (void)
 }
 
 static void
+write_program (const char *path,
+               const char *script)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, script, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0755), ==, 0);
+}
+
+/* A program is saved with the hash the editor showed when it was added;
+ * the saved agent does not follow the file's later content. */
+static void
+test_run_bound (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("da-draft-XXXXXX", NULL);
+  g_autofree char *tool = g_build_filename (dir, "tool", NULL);
+  g_autofree char *granted = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "#!/bin/sh\necho one\n", -1);
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *sh = g_find_program_in_path ("sh");
+  g_autofree char *sh_sha = NULL;
+  g_autoptr(DaPermissionsDraft) draft = da_permissions_draft_new (dir);
+  g_autoptr(DaPermissionsDraft) plain = da_permissions_draft_new (dir);
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(JsonNode) input = NULL;
+  g_autoptr(DaPermissions) built = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_program (tool, "#!/bin/sh\necho one\n");
+  g_assert_true (da_permissions_draft_add (draft, DA_PERMISSIONS_DRAFT_RUN, tool, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (da_permissions_draft_get_items (draft, DA_PERMISSIONS_DRAFT_RUN)[0], ==, tool);
+  g_assert_cmpstr (da_permissions_draft_get_sha256 (draft, tool), ==, granted);
+  g_assert_false (da_permissions_draft_add (draft, DA_PERMISSIONS_DRAFT_RUN, tool, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* The file changes after it was shown: the saved object keeps the hash
+   * that was shown, and what it builds asks again. */
+  write_program (tool, "#!/bin/sh\necho two\n");
+  saved = da_permissions_draft_to_json (draft);
+  text = json_to_string (saved, FALSE);
+  expected = g_strdup_printf ("{\"isolation\":\"strict\",\"run\":{\"allow\":[{\"path\":\"%s\",\"sha256\":\"%s\"}]}}",
+                              tool, granted);
+  g_assert_cmpstr (text, ==, expected);
+  built = da_permissions_draft_build (draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (da_permissions_check (built, DA_PERMISSION_RUN, tool, NULL), ==, DA_PERMISSION_DECISION_ASK);
+  write_program (tool, "#!/bin/sh\necho one\n");
+  g_assert_cmpint (da_permissions_check (built, DA_PERMISSION_RUN, tool, NULL), ==, DA_PERMISSION_DECISION_ALLOW);
+
+  /* Loaded back, it is the same entry with the same hash. */
+  g_assert_true (da_permissions_draft_load_json (plain, saved, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (da_permissions_draft_get_sha256 (plain, tool), ==, granted);
+
+  /* A plain name from a hand-written file is bound when it is loaded. */
+  g_assert_nonnull (sh);
+  input = json_from_string ("{\"run\": {\"allow\": [\"sh\"]}}", &error);
+  g_assert_no_error (error);
+  g_assert_true (da_permissions_draft_load_json (plain, input, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (da_permissions_draft_get_items (plain, DA_PERMISSIONS_DRAFT_RUN)[0], ==, sh);
+  g_assert_true (da_permission_run_resolve ("sh", dir, NULL, &sh_sha, &error));
+  g_assert_cmpstr (da_permissions_draft_get_sha256 (plain, sh), ==, sh_sha);
+  g_assert_null (da_permissions_draft_get_sha256 (plain, tool));
+  g_assert_true (da_permissions_draft_remove (plain, DA_PERMISSIONS_DRAFT_RUN, sh));
+  g_assert_null (da_permissions_draft_get_sha256 (plain, sh));
+
+  g_unlink (tool);
+  g_rmdir (dir);
+}
+
+static void
 test_restore_grant (void)
 {
   g_autoptr(DaPermissionBroker) broker = da_permission_broker_new (NULL);
@@ -275,6 +350,7 @@ main (int   argc,
   g_test_add_func ("/permissions-draft/round-trip", test_round_trip);
   g_test_add_func ("/permissions-draft/home-and-all", test_home_and_all);
   g_test_add_func ("/permissions-draft/restore-grant", test_restore_grant);
+  g_test_add_func ("/permissions-draft/run-bound", test_run_bound);
 
   return g_test_run ();
 }

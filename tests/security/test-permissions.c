@@ -828,6 +828,97 @@ load_fixture (Fixture     *fixture,
   return _da_permissions_parse_flags (data, len, fixture->dir, error);
 }
 
+static char *
+file_sha256 (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+static DaPermissions *
+bound_permissions (Fixture    *fixture,
+                   const char *path,
+                   const char *sha256)
+{
+  g_autofree char *json = g_strdup_printf ("{\"run\": {\"allow\": [{\"path\": \"%s\", \"sha256\": \"%s\"}]}}",
+                                           path, sha256);
+  g_autoptr(GError) error = NULL;
+  DaPermissions *perms = _da_permissions_parse_team (json, strlen (json), fixture->dir, &error);
+
+  g_assert_no_error (error);
+  return perms;
+}
+
+/* A run rule saved with the hash the person granted stays bound to it:
+ * the program changing after the agent was saved does not move the grant
+ * to the new content, as re-hashing a plain name at load would. */
+static void
+test_run_bound (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *tool = install_tool (fixture, "tool", "#!/bin/sh\necho granted\n");
+  g_autofree char *granted = file_sha256 (tool);
+  g_autofree char *upper = g_ascii_strup (granted, -1);
+  g_autofree char *gone = ws (fixture, "gone");
+  g_autoptr(DaPermissions) perms = bound_permissions (fixture, tool, granted);
+  g_autoptr(DaPermissions) shouting = bound_permissions (fixture, tool, upper);
+  g_autoptr(DaPermissions) missing = bound_permissions (fixture, gone, granted);
+  g_autoptr(DaPermissions) reloaded = NULL;
+  g_autofree char *link = NULL;
+
+  /* Unchanged: allowed, and the reason names the bound rule. */
+  {
+    g_auto(DaPermissionMatch) match = { 0, };
+
+    g_assert_cmpint (da_permissions_check (perms, RUN, tool, &match), ==, ALLOW);
+    g_assert_false (match.changed);
+    g_assert_nonnull (strstr (match.reason, "run rule for"));
+    g_assert_cmpstr (match.rule, ==, tool);
+  }
+  CHECK (shouting, RUN, tool, ALLOW);
+  CHECK (perms, RUN, "sh", ASK);
+  /* A symlink to it is the same program. */
+  link = ws (fixture, "alias");
+  g_assert_cmpint (symlink (tool, link), ==, 0);
+  CHECK (perms, RUN, link, ALLOW);
+
+  /* A file that is gone loads and covers nothing. */
+  CHECK (missing, RUN, gone, ASK);
+
+  /* Changed after the grant: asked for again, saying why. */
+  {
+    g_auto(DaPermissionMatch) match = { 0, };
+
+    g_free (install_tool (fixture, "tool", "#!/bin/sh\necho changed\n"));
+
+    g_assert_cmpint (da_permissions_check (perms, RUN, tool, &match), ==, ASK);
+    g_test_message ("%s", match.reason);
+    g_assert_true (match.changed);
+    g_assert_nonnull (strstr (match.reason, "changed since granted"));
+    g_assert_nonnull (strstr (match.reason, tool));
+  }
+
+  /* Loading the saved object again does not take the new content. */
+  reloaded = bound_permissions (fixture, tool, granted);
+  CHECK (reloaded, RUN, tool, ASK);
+
+  /* Back to the granted bytes: allowed again. */
+  g_free (install_tool (fixture, "tool", "#!/bin/sh\necho granted\n"));
+  CHECK (reloaded, RUN, tool, ALLOW);
+
+  /* The fixture with every form loads. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DaPermissions) all = load_fixture (fixture, "team-run-bound.json", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (all);
+  }
+}
+
 static void
 test_team_full (Fixture       *fixture,
                 gconstpointer  data)
@@ -898,6 +989,10 @@ test_team_errors (Fixture       *fixture,
     { "team-error-truncated.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$: " },
     { "team-error-run-missing.json", DA_PERMISSION_ERROR_NOT_FOUND, "$.run.allow[0]: " },
     { "team-error-deny-key.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.deny.exec: unknown key" },
+    { "team-error-run-relative.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.run.allow[0].path: expected an absolute path" },
+    { "team-error-run-sha.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.run.allow[0].sha256: expected 64 hexadecimal digits" },
+    { "team-error-run-key.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.run.allow[0].args: unknown key" },
+    { "team-error-deny-run-object.json", DA_PERMISSION_ERROR_INVALID_POLICY, "$.deny.run[0]: expected a string" },
     { "flags-error-empty.txt", DA_PERMISSION_ERROR_INVALID_RULE, "--allow-read: empty entry" },
     { "flags-error-loader.txt", DA_PERMISSION_ERROR_NOT_GRANTABLE, "--allow-env: " },
     { "flags-error-unknown.txt", DA_PERMISSION_ERROR_UNKNOWN_FLAG, "Unknown permission flag" },
@@ -1052,6 +1147,7 @@ main (int   argc,
   ADD_F ("/permissions/run/rewrite", test_run);
   g_test_add_func ("/permissions/run/cache", test_run_cache);
   ADD_F ("/permissions/run/fresh-not-cached", test_run_fresh_not_cached);
+  ADD_F ("/permissions/run/bound", test_run_bound);
   g_test_add_func ("/permissions/describe", test_describe);
   ADD_F ("/permissions/team/full", test_team_full);
   ADD_F ("/permissions/team/errors", test_team_errors);

@@ -277,6 +277,78 @@ test_grant_detail (Fixture       *fixture,
   g_assert_cmpstr (copy->detail_sha256, ==, digest);
 }
 
+static guint
+n_grants (DaStore    *store,
+          const char *agent)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) grants = da_store_list_grants (store, agent, &error);
+
+  g_assert_no_error (error);
+  return grants->len;
+}
+
+/* "Always" grants are keyed by agent name: they follow a rename and go
+ * with a deletion, so an agent later given the old name starts with none. */
+static void
+test_agent_grants (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaStore) other = NULL;
+  gint64 planner, critic, again;
+
+  planner = da_store_save_agent (fixture->store, -1, "planner", "{}", &error);
+  critic = da_store_save_agent (fixture->store, -1, "critic", "{}", &error);
+  g_assert_no_error (error);
+  da_store_add_grant (fixture->store, "planner", "read", "/home/u/Trips", NULL, &error);
+  da_store_add_grant (fixture->store, "planner", "net", "example.org", NULL, &error);
+  da_store_add_grant (fixture->store, "critic", "net", "example.com", NULL, &error);
+  g_assert_no_error (error);
+
+  /* Saving without a new name leaves the grants where they are. */
+  g_assert_cmpint (da_store_save_agent (fixture->store, planner, "planner", "{\"v\":2}", &error), ==, planner);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_grants (fixture->store, "planner"), ==, 2);
+
+  g_assert_cmpint (da_store_save_agent (fixture->store, planner, "trip-planner", "{}", &error), ==, planner);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_grants (fixture->store, "planner"), ==, 0);
+  g_assert_cmpuint (n_grants (fixture->store, "trip-planner"), ==, 2);
+  g_assert_cmpuint (n_grants (fixture->store, "critic"), ==, 1);
+
+  /* A rename that fails moves nothing. */
+  g_assert_cmpint (da_store_save_agent (fixture->store, planner, "critic", "{}", &error), ==, -1);
+  g_assert_error (error, DA_STORE_ERROR, DA_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_grants (fixture->store, "trip-planner"), ==, 2);
+  g_assert_cmpuint (n_grants (fixture->store, "critic"), ==, 1);
+  g_assert_cmpint (da_store_save_agent (fixture->store, 999, "ghost", "{}", &error), ==, -1);
+  g_assert_error (error, DA_STORE_ERROR, DA_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A new agent under the old name inherits nothing. */
+  again = da_store_save_agent (fixture->store, -1, "planner", "{}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again, >, critic);
+  g_assert_cmpuint (n_grants (fixture->store, "planner"), ==, 0);
+
+  /* Deleting an agent deletes its grants, and only its own. */
+  g_assert_true (da_store_delete_agent (fixture->store, planner, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_grants (fixture->store, "trip-planner"), ==, 0);
+  g_assert_cmpuint (n_grants (fixture->store, "critic"), ==, 1);
+  g_assert_false (da_store_delete_agent (fixture->store, planner, &error));
+  g_assert_error (error, DA_STORE_ERROR, DA_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* What a second connection to the file sees. */
+  other = da_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_grants (other, NULL), ==, 1);
+  g_assert_cmpuint (n_grants (other, "critic"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +363,7 @@ main (int   argc,
   ADD ("library/audit", test_audit);
   ADD ("library/grants", test_grants);
   ADD ("library/grant-detail", test_grant_detail);
+  ADD ("library/agent-grants", test_agent_grants);
 
 #undef ADD
 

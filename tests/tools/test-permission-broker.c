@@ -300,9 +300,67 @@ test_run_grant_pinned (Fixture       *f,
   /* Another program under the same name is asked about again. */
   g_file_set_contents (program, "#!/bin/sh\necho two\n", -1, &error);
   g_assert_no_error (error);
+  g_chmod (program, 0755);
   third = new_broker (f);
-  g_assert_cmpint (da_permission_broker_check (third, "planner", DA_PERMISSION_RUN, program, NULL),
-                   !=, DA_PERMISSION_DECISION_ALLOW);
+  {
+    g_autofree char *reason = NULL;
+
+    g_assert_cmpint (da_permission_broker_check (third, "planner", DA_PERMISSION_RUN, program, &reason),
+                     ==, DA_PERMISSION_DECISION_ASK);
+    g_assert_nonnull (strstr (reason, "changed since granted"));
+  }
+}
+
+/* An agent file's run rule carries the hash it was granted for: when the
+ * program changed after the agent was saved, nobody is there to ask under
+ * --no-prompt, and the denial and the audit log say what changed. */
+static void
+test_run_rule_changed (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *program = g_build_filename (f->dir, "tool.sh", NULL);
+  g_autofree char *sha = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *reason = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(DaPermissions) saved = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean audited = FALSE;
+
+  g_file_set_contents (program, "#!/bin/sh\necho one\n", -1, &error);
+  g_assert_no_error (error);
+  g_chmod (program, 0755);
+  sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "#!/bin/sh\necho one\n", -1);
+  json = g_strdup_printf ("{\"run\": {\"allow\": [{\"path\": \"%s\", \"sha256\": \"%s\"}]}}", program, sha);
+  node = json_from_string (json, &error);
+  g_assert_no_error (error);
+  saved = da_permissions_new_from_json (f->dir, node, "permissions", &error);
+  g_assert_no_error (error);
+  da_permission_broker_set_permissions (f->broker, "planner", saved);
+  da_permission_broker_set_prompter (f->broker, NULL, NULL, NULL);
+
+  g_assert_cmpint (request (f->broker, DA_PERMISSION_RUN, program, NULL), ==, DA_PERMISSION_DECISION_ALLOW);
+
+  g_file_set_contents (program, "#!/bin/sh\necho two\n", -1, &error);
+  g_assert_no_error (error);
+  g_chmod (program, 0755);
+  g_assert_cmpint (request (f->broker, DA_PERMISSION_RUN, program, &reason), ==, DA_PERMISSION_DECISION_DENY);
+  g_test_message ("%s", reason);
+  g_assert_true (g_str_has_prefix (reason, "no one to ask (run with --allow-run or without --no-prompt): "));
+  g_assert_nonnull (strstr (reason, "changed since granted"));
+
+  audit = da_store_list_audit (f->store, 10, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      DaAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      if (g_strcmp0 (entry->decision, "deny") == 0 && g_strcmp0 (entry->kind, "run") == 0 &&
+          entry->reason != NULL && strstr (entry->reason, "changed since granted") != NULL)
+        audited = TRUE;
+    }
+  g_assert_true (audited);
 }
 
 static DaPermissionDecision
@@ -595,6 +653,7 @@ main (int   argc,
   ADD ("shell-grant-pinned", test_shell_grant_pinned);
   ADD ("python-grant-exact", test_python_grant_exact);
   ADD ("shell-prompts-apart", test_shell_prompts_apart);
+  ADD ("run-rule-changed", test_run_rule_changed);
   ADD ("no-prompter", test_no_prompter);
   ADD ("shared-prompt", test_shared_prompt);
   ADD ("cancel", test_cancel);
