@@ -136,7 +136,6 @@ session_messages_changed_cb (DaWindow *self)
 static void
 session_loaded_cb (DaWindow *self)
 {
-  GtkListView *list;
   guint position;
 
   if (self->session == NULL || !da_chat_session_get_loaded (self->session))
@@ -151,8 +150,7 @@ session_loaded_cb (DaWindow *self)
   if (position == G_MAXUINT)
     return;
 
-  list = da_chat_view_get_list_view (self->chat_view);
-  gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", position);
+  da_message_list_scroll_to (da_chat_view_get_message_list (self->chat_view), position);
 }
 
 void

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The chat view under load, in the real application window under Xvfb:
  *  - opening a stored 10,000-message conversation, from the request to the
- *    first frame painted after its messages arrived;
+ *    first frame painted after its newest messages arrived (the end of the
+ *    conversation, what the window shows), and to the first frame after
+ *    all of them are in;
  *  - scrolling it with GtkAdjustment steps, one per frame;
  *  - a reply streaming at 200 deltas per second.
  * Frame intervals come from the window's frame-clock "after-paint"
@@ -15,6 +17,7 @@
 
 #include "da-application.h"
 #include "da-chat-session.h"
+#include "da-chat-view.h"
 #include "da-store.h"
 #include "da-window.h"
 
@@ -143,16 +146,32 @@ history_loaded (gpointer app)
 typedef struct
 {
   DaChatSession *session;
+  DaMessageList *list;
+  gint64         latest_at;
+  gint64         latest_painted_at;
   gint64         loaded_at;
   gint64         painted_at;
 } Opening;
 
+/* A frame shows the conversation once its rows are in the list. */
 static void
 open_paint_cb (GdkFrameClock *clock,
                Opening       *o)
 {
-  if (o->painted_at == 0 && da_chat_session_get_loaded (o->session))
-    o->painted_at = g_get_monotonic_time ();
+  gint64 now = g_get_monotonic_time ();
+
+  if (o->latest_painted_at == 0 && o->latest_at != 0 && da_message_list_get_n_rows (o->list) > 0)
+    o->latest_painted_at = now;
+  if (o->painted_at == 0 && o->loaded_at != 0 && da_message_list_get_n_rows (o->list) > 0)
+    o->painted_at = now;
+}
+
+static void
+latest_loaded_cb (DaChatSession *session,
+                  GParamSpec    *pspec,
+                  Opening       *o)
+{
+  o->latest_at = g_get_monotonic_time ();
 }
 
 static void
@@ -275,19 +294,24 @@ main (int   argc,
   /* Opening */
   o.session = da_application_find_session (app, id);
   g_assert_nonnull (o.session);
+  o.list = da_chat_view_get_message_list (da_window_get_chat_view (DA_WINDOW (window)));
+  g_signal_connect (o.session, "notify::latest-loaded", G_CALLBACK (latest_loaded_cb), &o);
   g_signal_connect (o.session, "notify::loaded", G_CALLBACK (loaded_cb), &o);
   g_signal_connect (clock, "after-paint", G_CALLBACK (open_paint_cb), &o);
   t0 = g_get_monotonic_time ();
   c0 = cpu_ms ();
   da_window_show_session (DA_WINDOW (window), o.session);
   iterate_until (opened, &o);
-  g_print ("# open a %d-message conversation: messages loaded after %.1f ms, first frame showing them after %.1f ms "
-           "(goal < 200 ms); CPU time %.1f ms\n",
-           N_MESSAGES, (o.loaded_at - t0) / 1000.0, (o.painted_at - t0) / 1000.0, cpu_ms () - c0);
+  g_print ("# open a %d-message conversation: newest messages loaded after %.1f ms, first frame showing them "
+           "after %.1f ms (goal < 200 ms); all loaded after %.1f ms, first frame after that %.1f ms; CPU time %.1f ms\n",
+           N_MESSAGES, (o.latest_at - t0) / 1000.0, (o.latest_painted_at - t0) / 1000.0,
+           (o.loaded_at - t0) / 1000.0, (o.painted_at - t0) / 1000.0, cpu_ms () - c0);
+  g_print ("# rows in view: %u, rows bound so far: %u\n",
+           da_message_list_get_n_rows (o.list), da_message_list_get_n_binds (o.list));
   g_signal_handlers_disconnect_by_func (clock, open_paint_cb, &o);
 
   /* Scrolling, from the end towards the start, a third of a page a frame */
-  list = GTK_WIDGET (da_chat_view_get_list_view (da_window_get_chat_view (DA_WINDOW (window))));
+  list = GTK_WIDGET (o.list);
   scroller.adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
   gtk_adjustment_set_value (scroller.adjustment, gtk_adjustment_get_upper (scroller.adjustment));
   rec.recording = TRUE;
@@ -295,7 +319,8 @@ main (int   argc,
   gtk_widget_add_tick_callback (list, scroll_tick_cb, &scroller, NULL);
   iterate_until (scrolled, &scroller);
   rec.recording = FALSE;
-  g_print ("# scrolling: CPU time %.1f ms per frame\n", (cpu_ms () - c0) / SCROLL_FRAMES);
+  g_print ("# scrolling: CPU time %.1f ms per frame; rows bound so far: %u\n",
+           (cpu_ms () - c0) / SCROLL_FRAMES, da_message_list_get_n_binds (o.list));
   print_intervals ("scrolling 10,000 messages", rec.paints);
   g_array_set_size (rec.paints, 0);
 
