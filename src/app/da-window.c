@@ -14,6 +14,7 @@
 #include "da-preferences-window.h"
 #include "da-welcome-page.h"
 #include "da-window.h"
+#include "da-symbolic-icon.h"
 #include "da-audit-window.h"
 
 struct _DaWindow
@@ -30,6 +31,8 @@ struct _DaWindow
   GtkFileChooserNative *export_chooser;
 
   AdwToastOverlay      *toast_overlay;
+  AdwStatusPage        *no_conversations_page;
+  AdwStatusPage        *empty_page;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *content;
@@ -44,6 +47,8 @@ struct _DaWindow
   DaWelcomePage        *welcome_page;
   DaChatView           *chat_view;
 };
+
+#define SYMBOLIC_APP_ICON "/io/github/denoagents/DenoAgents/app-symbolic.png"
 
 G_DEFINE_FINAL_TYPE (DaWindow, da_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -1037,6 +1042,8 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/denoagents/DenoAgents/ui/da-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, no_conversations_page);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, content);
@@ -1081,7 +1088,14 @@ da_window_class_init (DaWindowClass *klass)
 static void
 da_window_init (DaWindow *self)
 {
+  g_autoptr(GdkPaintable) sidebar_icon = da_symbolic_icon_new_from_resource (SYMBOLIC_APP_ICON);
+  g_autoptr(GdkPaintable) content_icon = da_symbolic_icon_new_from_resource (SYMBOLIC_APP_ICON);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The application's symbolic icon, without loading the SVG renderer
+   * for the first window (see da-symbolic-icon.c). */
+  da_status_page_set_symbolic_icon (GTK_WIDGET (self->no_conversations_page), sidebar_icon);
+  da_status_page_set_symbolic_icon (GTK_WIDGET (self->empty_page), content_icon);
   self->scroll_to_message = -1;
 
   self->session_bindings = g_binding_group_new ();
