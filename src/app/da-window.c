@@ -43,6 +43,9 @@ struct _DaWindow
   AdwWindowTitle       *content_title;
   GtkWidget            *back_button;
   GtkWidget            *chat_menu_button;
+  GtkWidget            *primary_menu_button;
+  GMenuModel           *primary_menu;
+  GMenuModel           *chat_menu;
   GtkStack             *content_stack;
   DaWelcomePage        *welcome_page;
   DaChatView           *chat_view;
@@ -1054,6 +1057,9 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_menu);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_view);
@@ -1085,13 +1091,48 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-in-new-window", NULL, open_in_new_window_action);
 }
 
+/* Menus and the shortcuts window are built when first opened, not with
+ * the window: the first frame does not wait for them. */
+static void
+create_menu_popup_cb (GtkMenuButton *button,
+                      gpointer       user_data)
+{
+  gtk_menu_button_set_menu_model (button, user_data);
+}
+
+static void
+show_help_overlay_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  GtkApplicationWindow *window = user_data;
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/denoagents/DenoAgents/help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static void
 da_window_init (DaWindow *self)
 {
+  g_autoptr(GSimpleAction) help_action = g_simple_action_new ("show-help-overlay", NULL);
   g_autoptr(GdkPaintable) sidebar_icon = da_symbolic_icon_new_from_resource (SYMBOLIC_APP_ICON);
   g_autoptr(GdkPaintable) content_icon = da_symbolic_icon_new_from_resource (SYMBOLIC_APP_ICON);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->primary_menu_button),
+                                         create_menu_popup_cb, self->primary_menu, NULL);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->chat_menu_button),
+                                         create_menu_popup_cb, self->chat_menu, NULL);
+  g_signal_connect_object (help_action, "activate", G_CALLBACK (show_help_overlay_cb), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (help_action));
   /* The application's symbolic icon, without loading the SVG renderer
    * for the first window (see da-symbolic-icon.c). */
   da_status_page_set_symbolic_icon (GTK_WIDGET (self->no_conversations_page), sidebar_icon);
