@@ -195,9 +195,13 @@ row_for (DaMessageList *self,
     }
   else
     {
-      if (self->spare->len > 0)
+      /* A spare row last styled for this role, else any. */
+      for (guint j = self->spare->len; j > 0 && row == NULL; j--)
+        if (da_message_row_has_role_style (g_ptr_array_index (self->spare, j - 1), da_message_get_role (item)))
+          row = g_ptr_array_steal_index_fast (self->spare, j - 1);
+      if (row == NULL && self->spare->len > 0)
         row = g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
-      else
+      else if (row == NULL)
         {
           row = da_message_row_new ();
           gtk_widget_set_parent (row, GTK_WIDGET (self));
