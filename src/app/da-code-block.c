@@ -79,6 +79,22 @@ keep_language_loaded (GtkSourceLanguage *language)
     g_hash_table_insert (keepers, g_strdup (id), gtk_source_buffer_new_with_language (language));
 }
 
+/* The first code block pays for GtkSourceView's start: the language
+ * manager reads the header of every language file, the style scheme
+ * manager its schemes. The application calls this when idle after its
+ * first frame, so that the first block on screen does not. */
+void
+da_code_block_warm_up (void)
+{
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+
+  gtk_source_init ();
+  gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (), "python3");
+  gtk_source_style_scheme_manager_get_scheme (schemes, "Adwaita");
+  gtk_source_style_scheme_manager_get_scheme (schemes, "Adwaita-dark");
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+}
+
 static void
 update_style_scheme (DaCodeBlock *self)
 {
