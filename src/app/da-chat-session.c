@@ -39,6 +39,7 @@ struct _DaChatSession
   gboolean          pinned;
   gboolean          loaded;
   gboolean          latest_loaded;
+  gint64            earliest_loaded_id;
   gint64            updated_at;
   GCancellable     *load_cancellable;
 
@@ -637,6 +638,20 @@ earlier_loaded_cb (GObject      *object,
   set_loaded (self, TRUE, TRUE);
 }
 
+static gboolean
+load_earlier_cb (gpointer user_data)
+{
+  DaChatSession *self = user_data;
+
+  if (self->load_cancellable == NULL || g_cancellable_is_cancelled (self->load_cancellable))
+    return G_SOURCE_REMOVE;
+
+  da_store_load_messages_before_async (self->store, self->conversation_id, self->earliest_loaded_id, 0,
+                                       self->load_cancellable, earlier_loaded_cb, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 latest_loaded_cb (GObject      *object,
                   GAsyncResult *result,
@@ -665,11 +680,12 @@ latest_loaded_cb (GObject      *object,
       return;
     }
 
-  /* The rest in one go: it is read in a worker thread, and the chat view
-   * only makes rows for what is in view. */
-  da_store_load_messages_before_async (self->store, self->conversation_id,
-                                       da_message_get_id (g_ptr_array_index (messages, 0)), 0,
-                                       self->load_cancellable, earlier_loaded_cb, g_object_ref (self));
+  /* The rest in one go, read in a worker thread (the chat view only makes
+   * rows for what is in view), once the main loop is idle: on a small
+   * machine the thread would otherwise take a core from the first frame
+   * that shows the newest page. */
+  self->earliest_loaded_id = da_message_get_id (g_ptr_array_index (messages, 0));
+  g_idle_add_full (G_PRIORITY_LOW, load_earlier_cb, g_object_ref (self), g_object_unref);
   set_loaded (self, TRUE, FALSE);
 }
 
