@@ -40,6 +40,7 @@ struct _DaChatSession
   gboolean          loaded;
   gboolean          latest_loaded;
   gint64            earliest_loaded_id;
+  char             *pending_send;
   gint64            updated_at;
   GCancellable     *load_cancellable;
 
@@ -362,6 +363,7 @@ da_chat_session_finalize (GObject *object)
   g_clear_pointer (&self->spec, da_agent_spec_free);
   g_free (self->title);
   g_free (self->agent_name);
+  g_free (self->pending_send);
 
   G_OBJECT_CLASS (da_chat_session_parent_class)->finalize (object);
 }
@@ -615,6 +617,14 @@ set_loaded (DaChatSession *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
     }
   g_object_thaw_notify (G_OBJECT (self));
+
+  /* What the person sent while the history was still coming goes now. */
+  if (self->loaded && self->pending_send != NULL)
+    {
+      g_autofree char *text = g_steal_pointer (&self->pending_send);
+
+      da_chat_session_send (self, text);
+    }
 }
 
 static void
@@ -786,8 +796,17 @@ da_chat_session_send (DaChatSession *self,
   g_return_if_fail (DA_IS_CHAT_SESSION (self));
   g_return_if_fail (text != NULL);
 
-  if (da_chat_session_get_busy (self) || !self->loaded)
+  if (da_chat_session_get_busy (self))
     return;
+
+  /* The model is sent the whole history: a message written while it is
+   * still being read waits for it (a fraction of a second). */
+  if (!self->loaded)
+    {
+      if (self->load_cancellable != NULL && self->pending_send == NULL)
+        self->pending_send = g_strdup (text);
+      return;
+    }
 
   if (self->title == NULL)
     {
@@ -823,7 +842,8 @@ da_chat_session_retry (DaChatSession *self)
 
   g_return_if_fail (DA_IS_CHAT_SESSION (self));
 
-  if (da_chat_session_get_busy (self))
+  /* Like sending, only with the whole history in. */
+  if (da_chat_session_get_busy (self) || !self->loaded)
     return;
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
