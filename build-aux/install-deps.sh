@@ -13,6 +13,9 @@ packages=(
   # the GTK application
   libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev libmd4c-dev
   desktop-file-utils appstream
+  # the icons are rendered from SVG to PNG at build time (gdk-pixbuf's
+  # SVG loader)
+  libgdk-pixbuf-2.0-dev librsvg2-common
   # test sessions: X server, D-Bus, keyring, screenshots
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
   imagemagick python3

@@ -10,6 +10,7 @@
 #include "da-app-security.h"
 #include "da-application.h"
 #include "da-chat-session.h"
+#include "da-code-block.h"
 #include "da-keyring.h"
 #include "da-store-jobs.h"
 #include "da-util.h"
@@ -308,6 +309,32 @@ bench_realize_cb (GtkWidget    *window,
                     G_CALLBACK (bench_after_paint_cb), app);
 }
 
+/* What the first frame does not need is set up when the application is
+ * idle after it. */
+static gboolean
+warm_up_cb (gpointer user_data)
+{
+  da_code_block_warm_up ();
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_paint_cb, user_data);
+  g_idle_add_full (G_PRIORITY_LOW, warm_up_cb, NULL, NULL);
+}
+
+static void
+first_realize_cb (GtkWidget *window,
+                  gpointer   user_data)
+{
+  g_signal_handlers_disconnect_by_func (window, first_realize_cb, user_data);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (first_paint_cb), NULL);
+}
+
 static void
 da_application_activate (GApplication *app)
 {
@@ -316,6 +343,7 @@ da_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = GTK_WINDOW (da_window_new (DA_APPLICATION (app)));
+      g_signal_connect (window, "realize", G_CALLBACK (first_realize_cb), NULL);
       if (g_getenv ("DA_BENCH_FIRST_FRAME") != NULL)
         g_signal_connect (window, "realize", G_CALLBACK (bench_realize_cb), app);
     }

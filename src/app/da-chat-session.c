@@ -20,7 +20,10 @@
  * (libdenoagents) builds the request from the history and streams its
  * reply into a DaMessage; the store follows a streaming message by itself,
  * so every message is saved as it happens. Messages of a stored
- * conversation are loaded off the main loop the first time it is shown.
+ * conversation are loaded off the main loop the first time it is shown:
+ * the newest page first, so the end of a long conversation is on screen
+ * at once ("latest-loaded"), then everything before it ("loaded"; only
+ * then can the person send, as the model is sent the whole history).
  * The API key is looked up in the keyring when the first message is sent
  * and handed to the provider, nowhere else. */
 
@@ -35,6 +38,9 @@ struct _DaChatSession
   DaAgentSpec      *spec;
   gboolean          pinned;
   gboolean          loaded;
+  gboolean          latest_loaded;
+  gint64            earliest_loaded_id;
+  char             *pending_send;
   gint64            updated_at;
   GCancellable     *load_cancellable;
 
@@ -52,6 +58,7 @@ enum {
   PROP_AGENT_NAME,
   PROP_BUSY,
   PROP_LOADED,
+  PROP_LATEST_LOADED,
   PROP_PINNED,
   PROP_UPDATED_AT,
   N_PROPS
@@ -362,6 +369,7 @@ da_chat_session_finalize (GObject *object)
   g_clear_pointer (&self->spec, da_agent_spec_free);
   g_free (self->title);
   g_free (self->agent_name);
+  g_free (self->pending_send);
 
   G_OBJECT_CLASS (da_chat_session_parent_class)->finalize (object);
 }
@@ -390,6 +398,10 @@ da_chat_session_get_property (GObject    *object,
 
     case PROP_LOADED:
       g_value_set_boolean (value, self->loaded);
+      break;
+
+    case PROP_LATEST_LOADED:
+      g_value_set_boolean (value, self->latest_loaded);
       break;
 
     case PROP_PINNED:
@@ -450,6 +462,9 @@ da_chat_session_class_init (DaChatSessionClass *klass)
   properties[PROP_LOADED] =
     g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LATEST_LOADED] =
+    g_param_spec_boolean ("latest-loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_PINNED] =
     g_param_spec_boolean ("pinned", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -487,6 +502,7 @@ da_chat_session_new (DaStore           *store,
   self->agent_name = g_strdup (agent->name);
   self->spec = da_agent_spec_copy (agent);
   self->loaded = TRUE;
+  self->latest_loaded = TRUE;
 
   return self;
 }
@@ -587,14 +603,44 @@ da_chat_session_get_loaded (DaChatSession *self)
   return self->loaded;
 }
 
+/* The first page: what a long conversation shows when it opens. */
+#define LATEST_PAGE 40
+
 static void
-load_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+set_loaded (DaChatSession *self,
+            gboolean       latest,
+            gboolean       all)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (latest && !self->latest_loaded)
+    {
+      self->latest_loaded = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATEST_LOADED]);
+    }
+  if (all && !self->loaded)
+    {
+      self->loaded = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+
+  /* What the person sent while the history was still coming goes now. */
+  if (self->loaded && self->pending_send != NULL)
+    {
+      g_autofree char *text = g_steal_pointer (&self->pending_send);
+
+      da_chat_session_send (self, text);
+    }
+}
+
+static void
+earlier_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(DaChatSession) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) messages = da_store_load_messages_finish (DA_STORE (object), result, &error);
+  g_autoptr(GPtrArray) messages = da_store_load_messages_before_finish (DA_STORE (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -605,11 +651,62 @@ load_cb (GObject      *object,
   else
     g_list_store_splice (self->messages, 0, 0, messages->pdata, messages->len);
 
-  self->loaded = TRUE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  set_loaded (self, TRUE, TRUE);
 }
 
-/* Loads the messages of a stored conversation, once, off the main loop. */
+static gboolean
+load_earlier_cb (gpointer user_data)
+{
+  DaChatSession *self = user_data;
+
+  if (self->load_cancellable == NULL || g_cancellable_is_cancelled (self->load_cancellable))
+    return G_SOURCE_REMOVE;
+
+  da_store_load_messages_before_async (self->store, self->conversation_id, self->earliest_loaded_id, 0,
+                                       self->load_cancellable, earlier_loaded_cb, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+latest_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DaChatSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = da_store_load_messages_before_finish (DA_STORE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (messages == NULL)
+    {
+      g_clear_object (&self->load_cancellable);
+      report (self, error);
+      set_loaded (self, TRUE, TRUE);
+      return;
+    }
+
+  g_list_store_splice (self->messages, 0, 0, messages->pdata, messages->len);
+  if (messages->len < LATEST_PAGE)
+    {
+      g_clear_object (&self->load_cancellable);
+      set_loaded (self, TRUE, TRUE);
+      return;
+    }
+
+  /* The rest in one go, read in a worker thread (the chat view only makes
+   * rows for what is in view), once the main loop is idle: on a small
+   * machine the thread would otherwise take a core from the first frame
+   * that shows the newest page. */
+  self->earliest_loaded_id = da_message_get_id (g_ptr_array_index (messages, 0));
+  g_idle_add_full (G_PRIORITY_LOW, load_earlier_cb, g_object_ref (self), g_object_unref);
+  set_loaded (self, TRUE, FALSE);
+}
+
+/* Loads the messages of a stored conversation, once, off the main loop:
+ * the newest first. */
 void
 da_chat_session_load (DaChatSession *self)
 {
@@ -619,8 +716,17 @@ da_chat_session_load (DaChatSession *self)
     return;
 
   self->load_cancellable = g_cancellable_new ();
-  da_store_load_messages_async (self->store, self->conversation_id, self->load_cancellable,
-                                load_cb, g_object_ref (self));
+  da_store_load_messages_before_async (self->store, self->conversation_id, 0, LATEST_PAGE,
+                                       self->load_cancellable, latest_loaded_cb, g_object_ref (self));
+}
+
+/* The newest messages are in; earlier ones may still be on their way. */
+gboolean
+da_chat_session_get_latest_loaded (DaChatSession *self)
+{
+  g_return_val_if_fail (DA_IS_CHAT_SESSION (self), FALSE);
+
+  return self->latest_loaded;
 }
 
 gboolean
@@ -696,8 +802,17 @@ da_chat_session_send (DaChatSession *self,
   g_return_if_fail (DA_IS_CHAT_SESSION (self));
   g_return_if_fail (text != NULL);
 
-  if (da_chat_session_get_busy (self) || !self->loaded)
+  if (da_chat_session_get_busy (self))
     return;
+
+  /* The model is sent the whole history: a message written while it is
+   * still being read waits for it (a fraction of a second). */
+  if (!self->loaded)
+    {
+      if (self->load_cancellable != NULL && self->pending_send == NULL)
+        self->pending_send = g_strdup (text);
+      return;
+    }
 
   if (self->title == NULL)
     {
@@ -733,7 +848,8 @@ da_chat_session_retry (DaChatSession *self)
 
   g_return_if_fail (DA_IS_CHAT_SESSION (self));
 
-  if (da_chat_session_get_busy (self))
+  /* Like sending, only with the whole history in. */
+  if (da_chat_session_get_busy (self) || !self->loaded)
     return;
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));

@@ -27,6 +27,7 @@ void           da_chat_session_set_agent            (DaChatSession     *self,
                                                      const DaAgentSpec *agent);
 gboolean       da_chat_session_get_busy             (DaChatSession     *self);
 gboolean       da_chat_session_get_loaded           (DaChatSession     *self);
+gboolean       da_chat_session_get_latest_loaded    (DaChatSession     *self);
 void           da_chat_session_load                 (DaChatSession     *self);
 gboolean       da_chat_session_get_pinned           (DaChatSession     *self);
 void           da_chat_session_set_pinned           (DaChatSession     *self,

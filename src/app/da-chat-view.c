@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "da-chat-view.h"
-#include "da-message-row.h"
+#include "da-message-list.h"
 #include "da-message.h"
 
 struct _DaChatView
@@ -15,13 +15,12 @@ struct _DaChatView
   GtkWidget          parent_instance;
 
   GListModel        *model;
-  GtkNoSelection    *selection;
   gboolean           busy;
   gboolean           needs_setup;
   gboolean           stick_to_end;
 
   GtkScrolledWindow *scroller;
-  GtkListView       *list_view;
+  DaMessageList     *message_list;
   GtkWidget         *setup_box;
   GtkLabel          *setup_label;
   GtkButton         *setup_button;
@@ -124,33 +123,6 @@ items_changed_cb (DaChatView *self,
     da_chat_view_scroll_to_end (self);
 }
 
-static void
-setup_row_cb (DaChatView               *self,
-              GtkListItem              *item,
-              GtkSignalListItemFactory *factory)
-{
-  gtk_list_item_set_activatable (item, FALSE);
-  gtk_list_item_set_selectable (item, FALSE);
-  gtk_list_item_set_child (item, da_message_row_new ());
-}
-
-static void
-bind_row_cb (DaChatView               *self,
-             GtkListItem              *item,
-             GtkSignalListItemFactory *factory)
-{
-  da_message_row_set_message (DA_MESSAGE_ROW (gtk_list_item_get_child (item)),
-                              gtk_list_item_get_item (item));
-}
-
-static void
-unbind_row_cb (DaChatView               *self,
-               GtkListItem              *item,
-               GtkSignalListItemFactory *factory)
-{
-  da_message_row_set_message (DA_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
-}
-
 /* Follow the newest text while the person is at the end of the list;
  * leave them alone when they scrolled up to read. */
 static void
@@ -162,30 +134,13 @@ adjustment_value_cb (DaChatView    *self,
   self->stick_to_end = gtk_adjustment_get_value (adj) >= bottom - 24;
 }
 
-static void
-adjustment_upper_cb (DaChatView    *self,
-                     GParamSpec    *pspec,
-                     GtkAdjustment *adj)
-{
-  if (self->stick_to_end)
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
-}
-
 void
 da_chat_view_scroll_to_end (DaChatView *self)
 {
-  GtkAdjustment *adj;
-  guint n;
-
   g_return_if_fail (DA_IS_CHAT_VIEW (self));
 
   self->stick_to_end = TRUE;
-  n = self->model ? g_list_model_get_n_items (self->model) : 0;
-  if (n > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
-
-  adj = gtk_scrolled_window_get_vadjustment (self->scroller);
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  da_message_list_scroll_to_end (self->message_list);
 }
 
 static void
@@ -254,7 +209,6 @@ da_chat_view_dispose (GObject *object)
   GtkWidget *child;
 
   da_chat_view_set_model (self, NULL);
-  g_clear_object (&self->selection);
   gtk_widget_dispose_template (GTK_WIDGET (self), DA_TYPE_CHAT_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -333,11 +287,11 @@ da_chat_view_class_init (DaChatViewClass *klass)
   signals[RETRY] = g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  g_type_ensure (DA_TYPE_MESSAGE_ROW);
+  g_type_ensure (DA_TYPE_MESSAGE_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/denoagents/DenoAgents/ui/da-chat-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DaChatView, scroller);
-  gtk_widget_class_bind_template_child (widget_class, DaChatView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, DaChatView, message_list);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, setup_box);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, setup_label);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, setup_button);
@@ -345,9 +299,6 @@ da_chat_view_class_init (DaChatViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaChatView, composer);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, button_stack);
   gtk_widget_class_bind_template_child (widget_class, DaChatView, usage_label);
-  gtk_widget_class_bind_template_callback (widget_class, setup_row_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_row_cb);
-  gtk_widget_class_bind_template_callback (widget_class, unbind_row_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_action);
@@ -364,8 +315,6 @@ da_chat_view_init (DaChatView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->stick_to_end = TRUE;
-  self->selection = gtk_no_selection_new (NULL);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
@@ -377,7 +326,6 @@ da_chat_view_init (DaChatView *self)
 
   adj = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect_object (adj, "value-changed", G_CALLBACK (adjustment_value_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (adj, "notify::upper", G_CALLBACK (adjustment_upper_cb), self, G_CONNECT_SWAPPED);
 
   update_actions (self);
 }
@@ -410,8 +358,8 @@ da_chat_view_set_model (DaChatView *self,
     g_signal_handlers_disconnect_by_func (self->model, items_changed_cb, self);
 
   g_set_object (&self->model, model);
-  if (self->selection != NULL)
-    gtk_no_selection_set_model (self->selection, model);
+  if (self->message_list != NULL)
+    da_message_list_set_model (self->message_list, model);
 
   if (model != NULL)
     {
@@ -533,10 +481,10 @@ da_chat_view_get_composer (DaChatView *self)
   return GTK_WIDGET (self->composer);
 }
 
-GtkListView *
-da_chat_view_get_list_view (DaChatView *self)
+DaMessageList *
+da_chat_view_get_message_list (DaChatView *self)
 {
   g_return_val_if_fail (DA_IS_CHAT_VIEW (self), NULL);
 
-  return self->list_view;
+  return self->message_list;
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "da-message-list.h"
+
 G_BEGIN_DECLS
 
 #define DA_TYPE_CHAT_VIEW (da_chat_view_get_type ())
@@ -27,7 +29,7 @@ char       *da_chat_view_get_draft         (DaChatView *self);
 void        da_chat_view_set_draft         (DaChatView *self,
                                             const char *text);
 GtkWidget  *da_chat_view_get_composer      (DaChatView *self);
-GtkListView *da_chat_view_get_list_view    (DaChatView *self);
+DaMessageList *da_chat_view_get_message_list (DaChatView *self);
 void        da_chat_view_scroll_to_end     (DaChatView *self);
 
 G_END_DECLS

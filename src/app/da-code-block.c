@@ -63,6 +63,38 @@ find_language (const char *name)
   return language;
 }
 
+/* GtkSourceView parses a language's definition file when a buffer first
+ * uses the language and frees it with the last buffer that does. Code
+ * blocks come and go as a conversation scrolls, so one idle buffer per
+ * language used keeps the definition parsed for the next block. */
+static void
+keep_language_loaded (GtkSourceLanguage *language)
+{
+  static GHashTable *keepers = NULL;
+  const char *id = gtk_source_language_get_id (language);
+
+  if (keepers == NULL)
+    keepers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  if (!g_hash_table_contains (keepers, id))
+    g_hash_table_insert (keepers, g_strdup (id), gtk_source_buffer_new_with_language (language));
+}
+
+/* The first code block pays for GtkSourceView's start: the language
+ * manager reads the header of every language file, the style scheme
+ * manager its schemes. The application calls this when idle after its
+ * first frame, so that the first block on screen does not. */
+void
+da_code_block_warm_up (void)
+{
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+
+  gtk_source_init ();
+  gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (), "python3");
+  gtk_source_style_scheme_manager_get_scheme (schemes, "Adwaita");
+  gtk_source_style_scheme_manager_get_scheme (schemes, "Adwaita-dark");
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+}
+
 static void
 update_style_scheme (DaCodeBlock *self)
 {
@@ -170,6 +202,8 @@ da_code_block_new (const char *language)
   GtkSourceLanguage *lang = find_language (language);
 
   self->language = g_strdup (language);
+  if (lang != NULL)
+    keep_language_loaded (lang);
   gtk_source_buffer_set_language (self->buffer, lang);
   gtk_label_set_label (self->language_label,
                        lang ? gtk_source_language_get_name (lang)

@@ -16,4 +16,6 @@ void        da_code_block_set_code     (DaCodeBlock *self,
 char       *da_code_block_get_code     (DaCodeBlock *self);
 void        da_code_block_copy         (DaCodeBlock *self);
 
+void        da_code_block_warm_up (void);
+
 G_END_DECLS

@@ -109,10 +109,17 @@ update_identity (DaMessageRow *self)
   const char *sender = self->message ? da_message_get_sender (self->message) : NULL;
   const char *role_text = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (role_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self), role_classes[i]);
-  if ((guint) role < G_N_ELEMENTS (role_classes))
-    gtk_widget_add_css_class (GTK_WIDGET (self), role_classes[role]);
+  /* A class that goes and comes back still restyles the whole row, so
+   * only the classes that change are touched, and an unbound row keeps
+   * its last role's (the message list reuses it for the same role). */
+  if (self->message != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (role_classes); i++)
+      {
+        if (i == (guint) role)
+          gtk_widget_add_css_class (GTK_WIDGET (self), role_classes[i]);
+        else
+          gtk_widget_remove_css_class (GTK_WIDGET (self), role_classes[i]);
+      }
 
   switch (role)
     {
@@ -321,6 +328,18 @@ da_message_row_init (DaMessageRow *self)
   g_signal_group_connect_swapped (self->signals, "notify::sender", G_CALLBACK (update_identity), self);
   g_signal_group_connect_swapped (self->signals, "notify::n-tool-calls", G_CALLBACK (update_tools), self);
   g_signal_group_connect_swapped (self->signals, "notify::tool-call-id", G_CALLBACK (update_tools), self);
+}
+
+/* Whether the row is styled for @role (it was last bound to a message in
+ * that role): binding it to another such message restyles nothing. */
+gboolean
+da_message_row_has_role_style (DaMessageRow *self,
+                               DaRole        role)
+{
+  g_return_val_if_fail (DA_IS_MESSAGE_ROW (self), FALSE);
+
+  return (guint) role < G_N_ELEMENTS (role_classes) &&
+         gtk_widget_has_css_class (GTK_WIDGET (self), role_classes[role]);
 }
 
 GtkWidget *

@@ -15,5 +15,7 @@ GtkWidget *da_message_row_new         (void);
 DaMessage *da_message_row_get_message (DaMessageRow *self);
 void       da_message_row_set_message (DaMessageRow *self,
                                        DaMessage    *message);
+gboolean   da_message_row_has_role_style (DaMessageRow *self,
+                                          DaRole        role);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "da-preferences-window.h"
 #include "da-welcome-page.h"
 #include "da-window.h"
+#include "da-symbolic-icon.h"
 #include "da-audit-window.h"
 
 struct _DaWindow
@@ -30,6 +31,8 @@ struct _DaWindow
   GtkFileChooserNative *export_chooser;
 
   AdwToastOverlay      *toast_overlay;
+  AdwStatusPage        *no_conversations_page;
+  AdwStatusPage        *empty_page;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *content;
@@ -40,10 +43,15 @@ struct _DaWindow
   AdwWindowTitle       *content_title;
   GtkWidget            *back_button;
   GtkWidget            *chat_menu_button;
+  GtkWidget            *primary_menu_button;
+  GMenuModel           *primary_menu;
+  GMenuModel           *chat_menu;
   GtkStack             *content_stack;
   DaWelcomePage        *welcome_page;
   DaChatView           *chat_view;
 };
+
+#define SYMBOLIC_APP_ICON "/io/github/denoagents/DenoAgents/app-symbolic.png"
 
 G_DEFINE_FINAL_TYPE (DaWindow, da_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -166,7 +174,6 @@ session_messages_changed_cb (DaWindow *self)
 static void
 session_loaded_cb (DaWindow *self)
 {
-  GtkListView *list;
   guint position;
 
   if (self->session == NULL || !da_chat_session_get_loaded (self->session))
@@ -181,8 +188,7 @@ session_loaded_cb (DaWindow *self)
   if (position == G_MAXUINT)
     return;
 
-  list = da_chat_view_get_list_view (self->chat_view);
-  gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", position);
+  da_message_list_scroll_to (da_chat_view_get_message_list (self->chat_view), position);
 }
 
 void
@@ -1098,6 +1104,8 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/denoagents/DenoAgents/ui/da-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, no_conversations_page);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, content);
@@ -1108,6 +1116,9 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_menu);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_view);
@@ -1140,10 +1151,52 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-in-new-window", NULL, open_in_new_window_action);
 }
 
+/* Menus and the shortcuts window are built when first opened, not with
+ * the window: the first frame does not wait for them. */
+static void
+create_menu_popup_cb (GtkMenuButton *button,
+                      gpointer       user_data)
+{
+  gtk_menu_button_set_menu_model (button, user_data);
+}
+
+static void
+show_help_overlay_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  GtkApplicationWindow *window = user_data;
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/denoagents/DenoAgents/help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static void
 da_window_init (DaWindow *self)
 {
+  g_autoptr(GSimpleAction) help_action = g_simple_action_new ("show-help-overlay", NULL);
+  g_autoptr(GdkPaintable) sidebar_icon = da_symbolic_icon_new_from_resource (SYMBOLIC_APP_ICON);
+  g_autoptr(GdkPaintable) content_icon = da_symbolic_icon_new_from_resource (SYMBOLIC_APP_ICON);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->primary_menu_button),
+                                         create_menu_popup_cb, self->primary_menu, NULL);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->chat_menu_button),
+                                         create_menu_popup_cb, self->chat_menu, NULL);
+  g_signal_connect_object (help_action, "activate", G_CALLBACK (show_help_overlay_cb), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (help_action));
+  /* The application's symbolic icon, without loading the SVG renderer
+   * for the first window (see da-symbolic-icon.c). */
+  da_status_page_set_symbolic_icon (GTK_WIDGET (self->no_conversations_page), sidebar_icon);
+  da_status_page_set_symbolic_icon (GTK_WIDGET (self->empty_page), content_icon);
   self->scroll_to_message = -1;
 
   self->session_bindings = g_binding_group_new ();

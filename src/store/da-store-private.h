@@ -83,6 +83,11 @@ gboolean    _da_store_migrate             (DaDb         *db,
 GPtrArray  *_da_db_load_messages          (DaDb         *db,
                                            gint64        conversation_id,
                                            GError      **error);
+GPtrArray  *_da_db_load_messages_before   (DaDb         *db,
+                                           gint64        conversation_id,
+                                           gint64        before_id,
+                                           guint         limit,
+                                           GError      **error);
 DaConversation *_da_db_get_conversation   (DaDb         *db,
                                            gint64        id,
                                            GError      **error);

@@ -54,10 +54,16 @@ message_from_row (DaStmt  *stmt,
   return g_steal_pointer (&message);
 }
 
+/* The messages of a conversation with an id below @before_id (all when
+ * @before_id <= 0), the newest @limit of them (all when @limit is 0),
+ * oldest first. The (conversation_id, id) index answers both ends
+ * without reading the rows in between. */
 GPtrArray *
-_da_db_load_messages (DaDb    *db,
-                      gint64   conversation_id,
-                      GError **error)
+_da_db_load_messages_before (DaDb    *db,
+                             gint64   conversation_id,
+                             gint64   before_id,
+                             guint    limit,
+                             GError **error)
 {
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(DaStmt) stmt = NULL;
@@ -66,11 +72,13 @@ _da_db_load_messages (DaDb    *db,
   stmt = _da_db_prepare (db,
     "SELECT id, role, agent, content, state, tool_calls, tool_call_id, prompt_tokens,"
     " completion_tokens, finish_reason, error_message, created_at"
-    " FROM messages WHERE conversation_id = ?1 ORDER BY id", error);
+    " FROM messages WHERE conversation_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3", error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, conversation_id);
+  sqlite3_bind_int64 (stmt, 2, before_id > 0 ? before_id : G_MAXINT64);
+  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
   while ((rc = _da_db_step (db, stmt, error)) == SQLITE_ROW)
     {
       DaMessage *message = message_from_row (stmt, error);
@@ -90,7 +98,24 @@ _da_db_load_messages (DaDb    *db,
         return NULL;
     }
 
+  /* Read newest first so that LIMIT keeps the newest; handed out oldest first. */
+  for (guint i = 0, j = messages->len; i + 1 < j; i++, j--)
+    {
+      gpointer swap = messages->pdata[i];
+
+      messages->pdata[i] = messages->pdata[j - 1];
+      messages->pdata[j - 1] = swap;
+    }
+
   return g_steal_pointer (&messages);
+}
+
+GPtrArray *
+_da_db_load_messages (DaDb    *db,
+                      gint64   conversation_id,
+                      GError **error)
+{
+  return _da_db_load_messages_before (db, conversation_id, 0, 0, error);
 }
 
 static gboolean
@@ -200,6 +225,32 @@ da_store_load_messages (DaStore  *self,
 }
 
 /**
+ * da_store_load_messages_before:
+ * @before_id: only messages with a smaller id; 0 or less for the newest
+ * @limit: at most this many, the newest of them; 0 for all
+ *
+ * One page of a conversation, for showing its end first and the rest
+ * later: pass the id of the oldest message you have as @before_id to get
+ * the ones before it. Fewer than @limit messages means there are no more.
+ *
+ * Returns: (transfer container) (element-type DaMessage): the messages,
+ *   oldest first; %NULL with %DA_STORE_ERROR_NOT_FOUND when the
+ *   conversation does not exist
+ */
+GPtrArray *
+da_store_load_messages_before (DaStore  *self,
+                               gint64    conversation_id,
+                               gint64    before_id,
+                               guint     limit,
+                               GError  **error)
+{
+  g_return_val_if_fail (DA_IS_STORE (self), NULL);
+
+  da_store_flush (self);
+  return _da_db_load_messages_before (self->db, conversation_id, before_id, limit, error);
+}
+
+/**
  * da_store_search:
  * @query: what a person typed: words, "quoted phrases"; the last word
  *   matches as a prefix
@@ -230,6 +281,7 @@ da_store_search (DaStore     *self,
 typedef struct
 {
   gint64  conversation_id;
+  gint64  before_id;
   char   *query;
   guint   limit;
 } QueryData;
@@ -275,7 +327,8 @@ query_thread (GTask        *task,
   if (data->query != NULL)
     result = _da_db_search (reader, data->query, data->limit, &error);
   else
-    result = _da_db_load_messages (reader, data->conversation_id, &error);
+    result = _da_db_load_messages_before (reader, data->conversation_id, data->before_id,
+                                          data->limit, &error);
 
   sqlite3_progress_handler (reader->handle, 0, NULL, NULL);
   _da_store_release_reader (self, reader);
@@ -344,6 +397,51 @@ da_store_load_messages_finish (DaStore       *self,
   g_return_val_if_fail (DA_IS_STORE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == da_store_load_messages_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * da_store_load_messages_before_async:
+ *
+ * da_store_load_messages_before() in a worker thread, on a read-only
+ * connection of its own.
+ */
+void
+da_store_load_messages_before_async (DaStore             *self,
+                                     gint64               conversation_id,
+                                     gint64               before_id,
+                                     guint                limit,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  QueryData *data;
+
+  g_return_if_fail (DA_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (QueryData, 1);
+  data->conversation_id = conversation_id;
+  data->before_id = before_id;
+  data->limit = limit;
+  run_query (self, da_store_load_messages_before_async, data, cancellable, callback, user_data);
+}
+
+/**
+ * da_store_load_messages_before_finish:
+ *
+ * Returns: (transfer container) (element-type DaMessage): the messages,
+ *   oldest first
+ */
+GPtrArray *
+da_store_load_messages_before_finish (DaStore       *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (DA_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == da_store_load_messages_before_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -87,6 +87,23 @@ void            da_store_load_messages_async   (DaStore              *self,
 GPtrArray      *da_store_load_messages_finish  (DaStore              *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
+GPtrArray      *da_store_load_messages_before  (DaStore              *self,
+                                                gint64                conversation_id,
+                                                gint64                before_id,
+                                                guint                 limit,
+                                                GError              **error);
+void            da_store_load_messages_before_async
+                                               (DaStore              *self,
+                                                gint64                conversation_id,
+                                                gint64                before_id,
+                                                guint                 limit,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+GPtrArray      *da_store_load_messages_before_finish
+                                               (DaStore              *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
 
 GPtrArray      *da_store_search                (DaStore              *self,
                                                 const char           *query,

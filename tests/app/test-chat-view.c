@@ -3,12 +3,16 @@
 
 #include <adwaita.h>
 
+#include <glib/gstdio.h>
+
 #include "da-application.h"
+#include "da-chat-session.h"
 #include "da-chat-view.h"
 #include "da-code-block.h"
 #include "da-markdown-view.h"
 #include "da-message-row.h"
 #include "da-message.h"
+#include "da-store.h"
 #include "da-test-util.h"
 
 static const char *reply_text =
@@ -304,6 +308,187 @@ test_streamed_list_matches_full_render (void)
   g_object_unref (b);
 }
 
+/* A long stored conversation: the newest page arrives first and is shown
+ * at the end, the rest arrives behind it without the rows in view being
+ * made again, and only rows in view are ever made. */
+#define LONG_N 600
+
+typedef struct
+{
+  DaChatSession *session;
+  guint          n_at_latest;
+  gboolean       loaded_at_latest;
+} LoadOrder;
+
+static void
+latest_loaded_cb (DaChatSession *session,
+                  GParamSpec    *pspec,
+                  LoadOrder     *order)
+{
+  order->n_at_latest = g_list_model_get_n_items (da_chat_session_get_messages (session));
+  order->loaded_at_latest = da_chat_session_get_loaded (session);
+  /* Sent before the earlier messages are in: it waits for them. */
+  da_chat_session_send (session, "Written while the history loads");
+  g_assert_cmpuint (g_list_model_get_n_items (da_chat_session_get_messages (session)), ==, order->n_at_latest);
+}
+
+static gboolean
+session_latest_loaded (gpointer data)
+{
+  return da_chat_session_get_latest_loaded (DA_CHAT_SESSION (data));
+}
+
+static gboolean
+session_loaded (gpointer data)
+{
+  return da_chat_session_get_loaded (DA_CHAT_SESSION (data));
+}
+
+static DaMessage *
+nth_message (DaChatSession *session,
+             guint          i)
+{
+  DaMessage *message = g_list_model_get_item (da_chat_session_get_messages (session), i);
+
+  g_object_unref (message);   /* the model keeps it */
+  return message;
+}
+
+static DaMessage *
+last_message (DaChatSession *session)
+{
+  return nth_message (session, g_list_model_get_n_items (da_chat_session_get_messages (session)) - 1);
+}
+
+static void
+assert_row_at_bottom (DaMessageList *list,
+                      DaMessageRow  *row)
+{
+  graphene_rect_t bounds;
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (list), &bounds));
+  /* Within the row's CSS margin (2 px) of the bottom. */
+  g_assert_cmpfloat_with_epsilon (bounds.origin.y + bounds.size.height,
+                                  gtk_widget_get_height (GTK_WIDGET (list)) - 2, 1.0);
+}
+
+static void
+test_long_conversation (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("da-test-chat-view-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.sqlite3", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DaStore) store = da_store_new (path, &error);
+  g_autoptr(DaConversation) conversation = NULL;
+  g_autoptr(DaChatSession) session = NULL;
+  DaMessageList *list;
+  GtkAdjustment *adjustment;
+  LoadOrder order = { 0 };
+  guint binds;
+  gint64 id;
+  Fixture f;
+
+  g_assert_no_error (error);
+  id = da_store_create_conversation (store, "Long", "Assistant", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < LONG_N; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Message %u: *some* text\n\n- one\n- two", i);
+      g_autoptr(DaMessage) message = da_message_new (i % 2 ? DA_ROLE_ASSISTANT : DA_ROLE_USER,
+                                                     i % 2 ? "Assistant" : "user", text);
+
+      g_assert_true (da_store_add_message (store, id, message, &error));
+    }
+  conversation = da_store_get_conversation (store, id, &error);
+  g_assert_no_error (error);
+
+  fixture_set_up (&f);
+  list = da_chat_view_get_message_list (f.view);
+  session = da_chat_session_new_for_conversation (store, conversation, NULL);
+  g_signal_connect (session, "notify::latest-loaded", G_CALLBACK (latest_loaded_cb), &order);
+  da_chat_view_set_model (f.view, da_chat_session_get_messages (session));
+  da_chat_session_load (session);
+
+  /* The newest page first, on its own. */
+  g_assert_true (da_test_wait_for (session_latest_loaded, session, 10000));
+  g_assert_cmpuint (order.n_at_latest, >, 0);
+  g_assert_cmpuint (order.n_at_latest, <, LONG_N);
+  g_assert_false (order.loaded_at_latest);
+  g_assert_true (da_test_wait_for (session_loaded, session, 10000));
+  /* The history, then the message sent while it loaded, then the reply
+   * (a failure: this session's agent is not in the library). */
+  g_assert_cmpuint (g_list_model_get_n_items (da_chat_session_get_messages (session)), ==, LONG_N + 2);
+  g_assert_cmpstr (da_message_get_content (nth_message (session, LONG_N)), ==, "Written while the history loads");
+  g_assert_cmpint (da_message_get_state (nth_message (session, LONG_N + 1)), ==, DA_MESSAGE_STATE_ERROR);
+  for (guint i = 0; i < LONG_N; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("Message %u:", i);
+
+      g_assert_true (g_str_has_prefix (da_message_get_content (nth_message (session, i)), prefix));
+    }
+
+  /* The end is in view, made of a handful of rows. */
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  g_assert_cmpuint (da_message_list_get_n_rows (list), >, 0);
+  g_assert_cmpuint (da_message_list_get_n_rows (list), <, 30);
+  assert_row_at_bottom (list, find_row_for (GTK_WIDGET (list), last_message (session)));
+  g_assert_null (find_row_for (GTK_WIDGET (list), nth_message (session, 0)));
+  g_test_message ("%u rows in view, %u bound", da_message_list_get_n_rows (list),
+                  da_message_list_get_n_binds (list));
+
+  /* More history above does not disturb the rows in view. */
+  binds = da_message_list_get_n_binds (list);
+  {
+    g_autoptr(DaMessage) older = da_message_new (DA_ROLE_USER, "user", "Older still");
+
+    g_list_store_insert (G_LIST_STORE (da_chat_session_get_messages (session)), 0, older);
+  }
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  g_assert_cmpuint (da_message_list_get_n_binds (list), ==, binds);
+  assert_row_at_bottom (list, find_row_for (GTK_WIDGET (list), last_message (session)));
+
+  /* Scrolled to the top: the first messages, and only a few rows. */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  gtk_adjustment_set_value (adjustment, 0);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  g_assert_nonnull (find_row_for (GTK_WIDGET (list), nth_message (session, 0)));
+  g_assert_null (find_row_for (GTK_WIDGET (list), last_message (session)));
+  g_assert_cmpuint (da_message_list_get_n_rows (list), <, 30);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+
+  /* A search hit's message is brought to the top. */
+  da_message_list_scroll_to (list, 300);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  {
+    DaMessageRow *row = find_row_for (GTK_WIDGET (list), nth_message (session, 300));
+    graphene_rect_t bounds;
+
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (list), &bounds));
+    g_assert_cmpfloat_with_epsilon (bounds.origin.y, 2, 1.0);
+  }
+
+  /* And back to the end, where a new message stays in view. */
+  da_chat_view_scroll_to_end (f.view);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  assert_row_at_bottom (list, find_row_for (GTK_WIDGET (list), last_message (session)));
+  {
+    g_autoptr(DaMessage) newest = da_message_new (DA_ROLE_USER, "user", "The newest one\n\nwith two paragraphs");
+
+    g_list_store_append (G_LIST_STORE (da_chat_session_get_messages (session)), newest);
+    da_test_wait_drawn (GTK_WIDGET (f.window));
+    assert_row_at_bottom (list, find_row_for (GTK_WIDGET (list), newest));
+  }
+
+  da_chat_view_set_model (f.view, NULL);
+  fixture_tear_down (&f);
+  g_clear_object (&session);
+  g_clear_object (&store);
+  g_unlink (path);
+  g_remove (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,6 +506,7 @@ main (int   argc,
   g_test_add_func ("/app/chat-view/streamed-list", test_streamed_list_matches_full_render);
   g_test_add_func ("/app/chat-view/failed-reply-offers-retry", test_failed_reply_offers_retry);
   g_test_add_func ("/app/chat-view/composer", test_composer);
+  g_test_add_func ("/app/chat-view/long-conversation", test_long_conversation);
 
   return g_test_run ();
 }

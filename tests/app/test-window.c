@@ -7,6 +7,24 @@
 #include "da-test-util.h"
 #include "da-window.h"
 
+static GtkMenuButton *
+find_primary_menu_button (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found;
+
+      if (GTK_IS_MENU_BUTTON (child) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (child)))
+        return GTK_MENU_BUTTON (child);
+      if ((found = find_primary_menu_button (child)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 test_window_shell (DaApplication *app,
                    GtkWindow     *window)
@@ -20,7 +38,31 @@ test_window_shell (DaApplication *app,
   g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  /* The shortcuts window and the menus are built when first opened. */
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  {
+    GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+
+    g_assert_nonnull (overlay);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (overlay)) == window);
+    gtk_window_close (GTK_WINDOW (overlay));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+    g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) == overlay);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+    gtk_window_close (GTK_WINDOW (overlay));
+  }
+  {
+    GtkMenuButton *menu = find_primary_menu_button (GTK_WIDGET (window));
+
+    g_assert_nonnull (menu);
+    g_assert_null (gtk_menu_button_get_menu_model (menu));
+    gtk_menu_button_popup (menu);
+    g_assert_nonnull (gtk_menu_button_get_menu_model (menu));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (menu))));
+    gtk_menu_button_popdown (menu);
+  }
 
   shot = da_test_screenshot (GTK_WIDGET (window), "window-shell");
   g_assert_true (g_file_test (shot, G_FILE_TEST_EXISTS));

@@ -665,6 +665,95 @@ test_delete_message (Fixture       *fixture,
   g_assert_cmpint (da_conversation_get_message_count (conversation), ==, 1);
 }
 
+/* A conversation read a page at a time, newest page first, from the
+ * main connection and from a reader thread; other conversations' messages
+ * in between are never part of a page. */
+static void
+page_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_pages (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 conversation, other, before;
+
+  conversation = da_store_create_conversation (fixture->store, "Long", NULL, &error);
+  other = da_store_create_conversation (fixture->store, "Other", NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+      g_autoptr(DaMessage) message = da_message_new (DA_ROLE_USER, "user", text);
+      g_autoptr(DaMessage) noise = da_message_new (DA_ROLE_USER, "user", "elsewhere");
+
+      g_assert_true (da_store_add_message (fixture->store, conversation, message, &error));
+      g_assert_true (da_store_add_message (fixture->store, other, noise, &error));
+    }
+
+  /* Newest ten, oldest first. */
+  page = da_store_load_messages_before (fixture->store, conversation, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 10);
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (page, 0)), ==, "message 15");
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (page, 9)), ==, "message 24");
+  before = da_message_get_id (g_ptr_array_index (page, 0));
+  g_ptr_array_extend_and_steal (all, g_steal_pointer (&page));
+
+  /* The ten before them. */
+  page = da_store_load_messages_before (fixture->store, conversation, before, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 10);
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (page, 0)), ==, "message 5");
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (page, 9)), ==, "message 14");
+  before = da_message_get_id (g_ptr_array_index (page, 0));
+  g_ptr_array_extend_and_steal (all, g_steal_pointer (&page));
+
+  /* The rest, all of it (limit 0), in a worker thread: fewer than asked
+   * for says it is the start. */
+  da_store_load_messages_before_async (fixture->store, conversation, before, 0, NULL,
+                                       page_loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  page = da_store_load_messages_before_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 5);
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (page, 0)), ==, "message 0");
+  g_assert_cmpstr (da_message_get_content (g_ptr_array_index (page, 4)), ==, "message 4");
+  before = da_message_get_id (g_ptr_array_index (page, 0));
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  page = da_store_load_messages_before (fixture->store, conversation, before, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 0);
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  /* Limit 0 and no bound is the whole conversation, as da_store_load_messages(). */
+  page = da_store_load_messages_before (fixture->store, conversation, 0, 0, &error);
+  g_assert_cmpuint (page->len, ==, 25);
+  for (guint i = 0; i < page->len; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+
+      g_assert_cmpstr (da_message_get_content (g_ptr_array_index (page, i)), ==, text);
+    }
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  page = da_store_load_messages_before (fixture->store, conversation + other + 100, 0, 10, &error);
+  g_assert_error (error, DA_STORE_ERROR, DA_STORE_ERROR_NOT_FOUND);
+  g_assert_null (page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -683,6 +772,7 @@ main (int   argc,
   ADD ("messages/streaming-second-store", test_streaming_second_store);
   ADD ("messages/streaming-conversation-deleted", test_streaming_conversation_deleted);
   ADD ("messages/many", test_many);
+  ADD ("messages/pages", test_pages);
   ADD ("usage", test_usage);
   ADD ("delete-all", test_delete_all);
   ADD ("messages/delete", test_delete_message);
