@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,22 @@ move_fd (int fd,
   return dup2 (fd, target);
 }
 
+/* Dies with the process that started us. The parent-death signal is
+ * armed only from now on: if the parent was killed between our fork and
+ * this call (a tool cancelled while the sandbox starts), nothing would
+ * ever come. The parent still holds the read end of @parent_fd's pipe
+ * while it lives, so a write end with no reader means it is gone. */
+static void
+die_with_parent (int parent_fd)
+{
+  struct pollfd p = { .fd = parent_fd, .events = 0 };
+
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot set the parent-death signal");
+  if (poll (&p, 1, 0) < 0 || (p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0)
+    _exit (DA_SANDBOX_EXIT_SETUP);
+}
+
 void
 _da_sandbox_child_exec (DaSandboxContext *ctx)
 {
@@ -146,8 +163,7 @@ _da_sandbox_child_exec (DaSandboxContext *ctx)
       (ctx->go_fd >= 0 && fds[5] < 0))
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot move descriptors");
 
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot set the parent-death signal");
+  die_with_parent (error_fd);
   if (setsid () < 0)
     _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "setsid failed");
 
@@ -257,8 +273,7 @@ _da_sandbox_init_main (DaSandboxContext *ctx)
 
   error_fd = ctx->error_fd;
 
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-    _da_sandbox_child_fail (DA_SANDBOX_EXIT_SETUP, "cannot set the parent-death signal");
+  die_with_parent (error_fd);
   child_check (_da_sandbox_write_id_maps (ctx->uid, ctx->gid, &error), error);
 
   /* Our memory holds the caller's environment: keep it from /proc. */

@@ -688,6 +688,45 @@ test_monitor_gone (gconstpointer data)
     }
 }
 
+/* Killed at any moment while it starts (a tool cancelled at once): the
+ * parent-death signal is armed only after the fork, so a monitor killed
+ * before that must still take everything with it. The kill lands at
+ * random points of the start-up; no tool may be left behind. */
+static void
+test_killed_starting (gconstpointer data)
+{
+  guint level = GPOINTER_TO_UINT (data);
+  g_autofree char *policy = NULL;
+  g_autofree char *tag = g_strdup_printf ("%u", 100000 + g_random_int_range (0, 800000));
+  const char *tool[] = { "/bin/sleep", tag, NULL };
+  char *level_reason = NULL;
+  SandboxUser user = geteuid () == 0 ? USER_ROOT : USER_UNPRIVILEGED;
+
+  if (!level_available (user, level, &level_reason))
+    {
+      g_test_skip (level_reason);
+      return;
+    }
+  policy = build_policy (user, levels[level], 60, 10);
+
+  for (int round = 0; round < 400; round++)
+    {
+      const char *argv[] = { g_getenv ("DA_SANDBOX_PATH"), "--policy", policy, "--", "/bin/sleep", tag, NULL };
+      g_autoptr(GSubprocess) proc = NULL;
+      g_autoptr(GError) error = NULL;
+
+      proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+      g_assert_no_error (error);
+      g_usleep ((gulong) g_random_int_range (0, 4000));
+      g_subprocess_force_exit (proc);
+      g_subprocess_wait (proc, NULL, &error);
+      g_assert_no_error (error);
+    }
+  /* Whatever survived has had time to exec the tool by now. */
+  g_usleep (300000);
+  g_assert_true (wait_for_process (tool, FALSE));
+}
+
 static void
 test_setup_errors (void)
 {
@@ -748,6 +787,11 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/sandbox/contract/%s/monitor-gone", levels[l]);
       g_test_add_data_func (path, GUINT_TO_POINTER (l), test_monitor_gone);
+    }
+  for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
+    {
+      g_autofree char *path = g_strdup_printf ("/sandbox/contract/%s/killed-starting", levels[l]);
+      g_test_add_data_func (path, GUINT_TO_POINTER (l), test_killed_starting);
     }
   for (int u = 0; u < 2; u++)
     {
