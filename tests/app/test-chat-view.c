@@ -574,6 +574,8 @@ test_keyboard_navigation (void)
 
       if (i == KEYS_N - 4)
         text = g_strdup_printf ("Message %u: with code\n\n```sh\necho %u\n```\n", i, i);
+      else if (i == KEYS_N - 5)
+        text = g_strdup_printf ("Message %u: see [the notes](https://example.org/%u).", i, i);
       else
         text = g_strdup_printf ("## Message %u: **first** line\n\nMore text below it.", i);
       message = da_message_new (i % 2 ? DA_ROLE_ASSISTANT : DA_ROLE_USER,
@@ -622,6 +624,18 @@ test_keyboard_navigation (void)
       g_assert_true (focused_row (&f) == row);
     }
   g_assert_true (gtk_widget_is_focus (GTK_WIDGET (row)));
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 4);
+
+  /* A paragraph with a link takes focus; one without does not. */
+  press_list_key (list, GDK_KEY_Up, 0);
+  row = focused_row (&f);
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 5);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (focused_row (&f) == row);
+  g_assert_true (GTK_IS_LABEL (gtk_root_get_focus (GTK_ROOT (f.window))));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_BACKWARD));
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (row)));
+  press_list_key (list, GDK_KEY_Down, 0);
   g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 4);
 
   /* Tab from a row without buttons leaves the list; Shift+Tab comes
