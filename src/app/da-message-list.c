@@ -799,22 +799,20 @@ page_item (DaMessageList *self,
 
   if (pages > 0)
     {
-      while (i + 1 < n)
+      for (guint from = i; i + 1 < n; i++)
         {
           moved += item_height (self, i, guess);
-          if (moved > page && moved > item_height (self, i, guess))
+          if (moved > page && i != from)
             break;
-          i++;
         }
     }
   else
     {
-      while (i > 0)
+      for (guint from = i; i > 0; i--)
         {
           moved += item_height (self, i - 1, guess);
-          if (moved > page && moved > item_height (self, i - 1, guess))
+          if (moved > page && i != from)
             break;
-          i--;
         }
     }
 
