@@ -84,17 +84,29 @@ activate_link_cb (GtkLabel   *label,
   return TRUE;
 }
 
+/* Tab stops at a paragraph only for its links; a label that cannot take
+ * focus would still swallow Tab, so one without links is left out. */
+static void
+set_label_markup (GtkWidget  *label,
+                  const char *markup)
+{
+  gboolean links = markup != NULL && strstr (markup, "<a ") != NULL;
+
+  gtk_label_set_markup (GTK_LABEL (label), markup ? markup : "");
+  gtk_widget_set_can_focus (label, links);
+  gtk_widget_set_focusable (label, links);
+}
+
 static GtkWidget *
 make_label (const char *markup)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_label_set_markup (GTK_LABEL (label), markup ? markup : "");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_set_focusable (label, FALSE);
+  set_label_markup (label, markup);
   g_signal_connect (label, "activate-link", G_CALLBACK (activate_link_cb), NULL);
 
   return label;
@@ -295,7 +307,7 @@ update_in_place (GtkWidget       *widget,
     {
     case DA_MD_PARAGRAPH:
     case DA_MD_HEADING:
-      gtk_label_set_markup (GTK_LABEL (widget), block->text ? block->text : "");
+      set_label_markup (widget, block->text);
       return TRUE;
 
     case DA_MD_CODE:

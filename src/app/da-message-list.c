@@ -24,6 +24,7 @@
  * streaming reply and history loaded later above keep the end in view. */
 
 #define UNKNOWN_HEIGHT  (-1)
+#define NO_ITEM         G_MAXUINT
 #define FIRST_ESTIMATE  120
 #define MAX_SPARE_ROWS  8
 
@@ -45,6 +46,9 @@ struct _DaMessageList
   guint          anchor;
   int            anchor_offset;
   gboolean       pin_end;
+
+  guint          focus_pos;      /* the item with (or last with) focus */
+  guint          reveal;         /* an item to scroll into view */
 
   GHashTable    *shown;          /* DaMessage → its DaMessageRow, in view */
   GPtrArray     *spare;          /* unbound rows, hidden, for reuse */
@@ -166,13 +170,39 @@ retire_row (DaMessageList *self,
             GtkWidget     *row)
 {
   da_message_row_set_message (DA_MESSAGE_ROW (row), NULL);
-  if (self->spare->len < MAX_SPARE_ROWS)
+  /* Focus leaves a row removed with its message. */
+  if (self->spare->len < MAX_SPARE_ROWS && gtk_widget_get_focus_child (GTK_WIDGET (self)) != row)
     {
       gtk_widget_set_child_visible (row, FALSE);
       g_ptr_array_add (self->spare, row);
     }
   else
     gtk_widget_unparent (row);
+}
+
+/* A spare or new row, bound to @item. */
+static GtkWidget *
+bind_row (DaMessageList *self,
+          DaMessage     *item)
+{
+  GtkWidget *row = NULL;
+
+  /* A spare row last styled for this role, else any. */
+  for (guint j = self->spare->len; j > 0 && row == NULL; j--)
+    if (da_message_row_has_role_style (g_ptr_array_index (self->spare, j - 1), da_message_get_role (item)))
+      row = g_ptr_array_steal_index_fast (self->spare, j - 1);
+  if (row == NULL && self->spare->len > 0)
+    row = g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
+  else if (row == NULL)
+    {
+      row = da_message_row_new ();
+      gtk_widget_set_parent (row, GTK_WIDGET (self));
+    }
+  gtk_widget_set_child_visible (row, TRUE);
+  da_message_row_set_message (DA_MESSAGE_ROW (row), item);
+  self->n_binds++;
+
+  return row;
 }
 
 /* The row for item @i: the one already showing it, else a spare or new
@@ -190,26 +220,9 @@ row_for (DaMessageList *self,
     return row;
 
   if (g_hash_table_steal_extended (self->shown, item, NULL, (gpointer *) &row))
-    {
-      g_object_unref (item);   /* the reference the key held */
-    }
+    g_object_unref (item);   /* the reference the key held */
   else
-    {
-      /* A spare row last styled for this role, else any. */
-      for (guint j = self->spare->len; j > 0 && row == NULL; j--)
-        if (da_message_row_has_role_style (g_ptr_array_index (self->spare, j - 1), da_message_get_role (item)))
-          row = g_ptr_array_steal_index_fast (self->spare, j - 1);
-      if (row == NULL && self->spare->len > 0)
-        row = g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
-      else if (row == NULL)
-        {
-          row = da_message_row_new ();
-          gtk_widget_set_parent (row, GTK_WIDGET (self));
-        }
-      gtk_widget_set_child_visible (row, TRUE);
-      da_message_row_set_message (DA_MESSAGE_ROW (row), item);
-      self->n_binds++;
-    }
+    row = bind_row (self, item);
 
   g_hash_table_insert (next, g_object_ref (item), row);
 
@@ -262,6 +275,52 @@ anchor_at_end (DaMessageList *self,
   self->anchor_offset = y < 0 ? -y : 0;
 }
 
+/* Moves the anchor so that item @i is in view: at the top when it is
+ * above the view (or taller than it), else at the bottom. */
+static void
+reveal_item (DaMessageList *self,
+             guint          i,
+             GHashTable    *next,
+             int            width,
+             int            height)
+{
+  guint j;
+  int y, h;
+
+  if (i < self->anchor || (i == self->anchor && self->anchor_offset > 0))
+    {
+      self->anchor = i;
+      self->anchor_offset = 0;
+      self->pin_end = FALSE;
+      return;
+    }
+
+  y = -self->anchor_offset;
+  for (j = self->anchor; j < i && y < height; j++)
+    y += measure_row (self, j, row_for (self, j, next), width);
+  h = measure_row (self, i, row_for (self, i, next), width);
+  if (j == i && y + h <= height)
+    return;
+
+  if (h >= height)
+    {
+      self->anchor = i;
+      self->anchor_offset = 0;
+      self->pin_end = FALSE;
+      return;
+    }
+
+  y = height - h;
+  for (j = i; j > 0 && y > 0; )
+    {
+      j--;
+      y -= measure_row (self, j, row_for (self, j, next), width);
+    }
+  self->anchor = j;
+  self->anchor_offset = y < 0 ? -y : 0;
+  self->pin_end = (i + 1 == n_items (self));
+}
+
 /* One layout of the rows in view. Returns FALSE when the rows end above
  * the bottom of the view while some are scrolled off the top: the caller
  * then lays out again anchored at the end. */
@@ -284,6 +343,10 @@ lay_out_rows (DaMessageList *self,
       self->anchor = n - 1;
       self->anchor_offset = 0;
     }
+
+  if (self->reveal < n)
+    reveal_item (self, self->reveal, next, width, height);
+  self->reveal = NO_ITEM;
 
   /* Rows scrolled back into view above the anchor. */
   while (self->anchor_offset < 0 && self->anchor > 0)
@@ -361,6 +424,7 @@ da_message_list_size_allocate (GtkWidget *widget,
       g_autoptr(GHashTable) next = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
       g_autoptr(GHashTable) placed = g_hash_table_new (NULL, NULL);
       GHashTableIter iter;
+      GtkWidget *keep;
       gpointer row;
 
       self->value_moved = FALSE;
@@ -369,6 +433,28 @@ da_message_list_size_allocate (GtkWidget *widget,
           self->pin_end = TRUE;
           g_hash_table_remove_all (placed);
           lay_out_rows (self, next, placed, width, height);
+        }
+
+      /* The row with focus stays, laid out below the view. */
+      keep = gtk_widget_get_focus_child (widget);
+      if (keep != NULL && !g_hash_table_contains (placed, keep))
+        {
+          DaMessage *item = da_message_row_get_message (DA_MESSAGE_ROW (keep));
+          gpointer key;
+
+          if (item != NULL && !g_hash_table_contains (next, item) &&
+              g_hash_table_steal_extended (self->shown, item, &key, NULL))
+            g_hash_table_insert (next, key, keep);
+          if (item != NULL && g_hash_table_contains (next, item))
+            {
+              int min, h;
+
+              gtk_widget_measure (keep, GTK_ORIENTATION_VERTICAL, row_width (keep, width), &min, &h, NULL, NULL);
+              h = MAX (min, h);
+              gtk_widget_allocate (keep, row_width (keep, width), h, -1,
+                                   gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, height)));
+              g_hash_table_add (placed, keep);
+            }
         }
 
       /* Rows measured on the way to the anchor but not in view. */
@@ -490,6 +576,23 @@ items_changed_cb (DaMessageList *self,
       g_array_insert_vals (self->heights, position, unknown, added);
     }
 
+  /* Focus follows its item; when the item goes, the one in its place
+   * takes focus. */
+  if (self->focus_pos != NO_ITEM && position + removed <= self->focus_pos)
+    self->focus_pos = self->focus_pos + added - removed;
+  else if (self->focus_pos != NO_ITEM && position <= self->focus_pos)
+    {
+      guint n = g_list_model_get_n_items (model);
+
+      self->focus_pos = NO_ITEM;
+      if (n > 0 && gtk_widget_get_focus_child (GTK_WIDGET (self)) != NULL)
+        da_message_list_focus_item (self, MIN (position, n - 1));
+    }
+  if (self->reveal != NO_ITEM && position + removed <= self->reveal)
+    self->reveal = self->reveal + added - removed;
+  else if (self->reveal != NO_ITEM && position <= self->reveal)
+    self->reveal = NO_ITEM;
+
   /* The row at the top stays at the top, wherever it moved. */
   if (position + removed <= self->anchor)
     self->anchor = self->anchor + added - removed;
@@ -610,6 +713,214 @@ da_message_list_set_property (GObject      *object,
     }
 }
 
+static DaMessage *
+peek_item (DaMessageList *self,
+           guint          i)
+{
+  g_autoptr(DaMessage) item = g_list_model_get_item (self->model, i);
+
+  return item;   /* the model keeps it */
+}
+
+/* The position of @item, looked for from the rows in view outwards. */
+static guint
+position_of (DaMessageList *self,
+             DaMessage     *item)
+{
+  guint n = n_items (self);
+
+  if (self->focus_pos < n && peek_item (self, self->focus_pos) == item)
+    return self->focus_pos;
+
+  for (guint d = 0; d < n; d++)
+    {
+      if (self->anchor + d < n && peek_item (self, self->anchor + d) == item)
+        return self->anchor + d;
+      if (d > 0 && d <= self->anchor && peek_item (self, self->anchor - d) == item)
+        return self->anchor - d;
+      if (self->anchor + d >= n && d >= self->anchor)
+        break;
+    }
+
+  return NO_ITEM;
+}
+
+static gboolean
+row_in_view (DaMessageList *self,
+             GtkWidget     *row)
+{
+  graphene_rect_t bounds;
+
+  return gtk_widget_compute_bounds (row, GTK_WIDGET (self), &bounds) &&
+         bounds.origin.y + bounds.size.height > 0 &&
+         bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self));
+}
+
+/* Where focus goes when it comes into the list: the row that had it if
+ * it is in view, else the newest message at the end, else the top row. */
+static guint
+entry_item (DaMessageList *self)
+{
+  guint n = n_items (self);
+
+  if (self->focus_pos < n)
+    {
+      GtkWidget *row = g_hash_table_lookup (self->shown, peek_item (self, self->focus_pos));
+
+      if (row != NULL && row_in_view (self, row))
+        return self->focus_pos;
+    }
+
+  if (self->pin_end)
+    return n - 1;
+  if (self->anchor_offset > 0 && self->anchor + 1 < n)
+    return self->anchor + 1;
+
+  return MIN (self->anchor, n - 1);
+}
+
+static guint
+current_item (DaMessageList *self)
+{
+  return self->focus_pos < n_items (self) ? self->focus_pos : entry_item (self);
+}
+
+/* The item about a view's height before (@pages < 0) or after the
+ * current one, at least one item away. */
+static guint
+page_item (DaMessageList *self,
+           int            pages)
+{
+  guint n = n_items (self);
+  guint i = current_item (self);
+  int page = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1);
+  int guess = estimate (self);
+  gint64 moved = 0;
+
+  if (pages > 0)
+    {
+      for (guint from = i; i + 1 < n; i++)
+        {
+          moved += item_height (self, i, guess);
+          if (moved > page && i != from)
+            break;
+        }
+    }
+  else
+    {
+      for (guint from = i; i > 0; i--)
+        {
+          moved += item_height (self, i - 1, guess);
+          if (moved > page && i != from)
+            break;
+        }
+    }
+
+  return i;
+}
+
+static gboolean
+da_message_list_focus (GtkWidget        *widget,
+                       GtkDirectionType  direction)
+{
+  DaMessageList *self = DA_MESSAGE_LIST (widget);
+  GtkWidget *row = gtk_widget_get_focus_child (widget);
+
+  /* Within a row: into its links and buttons, then out of the list. */
+  if (row != NULL)
+    return gtk_widget_child_focus (row, direction);
+
+  if (n_items (self) == 0)
+    return FALSE;
+
+  return da_message_list_focus_item (self, entry_item (self));
+}
+
+static void
+da_message_list_set_focus_child (GtkWidget *widget,
+                                 GtkWidget *child)
+{
+  DaMessageList *self = DA_MESSAGE_LIST (widget);
+
+  GTK_WIDGET_CLASS (da_message_list_parent_class)->set_focus_child (widget, child);
+
+  if (child != NULL && DA_IS_MESSAGE_ROW (child) && da_message_row_get_message (DA_MESSAGE_ROW (child)) != NULL)
+    self->focus_pos = position_of (self, da_message_row_get_message (DA_MESSAGE_ROW (child)));
+}
+
+static void
+focus_step_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DaMessageList *self = DA_MESSAGE_LIST (widget);
+  guint n = n_items (self);
+  gint64 i;
+
+  if (n == 0)
+    return;
+  i = (gint64) current_item (self) + g_variant_get_int32 (parameter);
+  da_message_list_focus_item (self, (guint) CLAMP (i, 0, (gint64) n - 1));
+}
+
+static void
+focus_page_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DaMessageList *self = DA_MESSAGE_LIST (widget);
+
+  if (n_items (self) > 0)
+    da_message_list_focus_item (self, page_item (self, g_variant_get_int32 (parameter)));
+}
+
+static void
+focus_first_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DaMessageList *self = DA_MESSAGE_LIST (widget);
+
+  if (n_items (self) > 0)
+    da_message_list_focus_item (self, 0);
+}
+
+static void
+focus_last_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DaMessageList *self = DA_MESSAGE_LIST (widget);
+
+  if (n_items (self) > 0)
+    da_message_list_focus_item (self, n_items (self) - 1);
+}
+
+/* Binds @keyval and its keypad twin to @action_name with @amount. */
+static void
+add_move_binding (GtkWidgetClass  *widget_class,
+                  guint            keyval,
+                  guint            kp_keyval,
+                  GdkModifierType  modifiers,
+                  const char      *action_name,
+                  GVariant        *amount)
+{
+  guint keyvals[] = { keyval, kp_keyval };
+
+  if (amount != NULL)
+    g_variant_ref_sink (amount);
+  for (guint k = 0; k < G_N_ELEMENTS (keyvals); k++)
+    {
+      g_autoptr(GtkShortcut) shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keyvals[k], modifiers),
+                                                          gtk_named_action_new (action_name));
+
+      if (amount != NULL)
+        gtk_shortcut_set_arguments (shortcut, amount);
+      gtk_widget_class_add_shortcut (widget_class, shortcut);
+    }
+  g_clear_pointer (&amount, g_variant_unref);
+}
+
 static void
 da_message_list_class_init (DaMessageListClass *klass)
 {
@@ -622,6 +933,8 @@ da_message_list_class_init (DaMessageListClass *klass)
   object_class->set_property = da_message_list_set_property;
   widget_class->measure = da_message_list_measure;
   widget_class->size_allocate = da_message_list_size_allocate;
+  widget_class->focus = da_message_list_focus;
+  widget_class->set_focus_child = da_message_list_set_focus_child;
 
   properties[PROP_MODEL] =
     g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
@@ -634,6 +947,19 @@ da_message_list_class_init (DaMessageListClass *klass)
 
   gtk_widget_class_set_css_name (widget_class, "messagelist");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST);
+
+  gtk_widget_class_install_action (widget_class, "messages.focus-step", "i", focus_step_action);
+  gtk_widget_class_install_action (widget_class, "messages.focus-page", "i", focus_page_action);
+  gtk_widget_class_install_action (widget_class, "messages.focus-first", NULL, focus_first_action);
+  gtk_widget_class_install_action (widget_class, "messages.focus-last", NULL, focus_last_action);
+  add_move_binding (widget_class, GDK_KEY_Up, GDK_KEY_KP_Up, 0, "messages.focus-step", g_variant_new_int32 (-1));
+  add_move_binding (widget_class, GDK_KEY_Down, GDK_KEY_KP_Down, 0, "messages.focus-step", g_variant_new_int32 (1));
+  add_move_binding (widget_class, GDK_KEY_Page_Up, GDK_KEY_KP_Page_Up, 0, "messages.focus-page", g_variant_new_int32 (-1));
+  add_move_binding (widget_class, GDK_KEY_Page_Down, GDK_KEY_KP_Page_Down, 0, "messages.focus-page", g_variant_new_int32 (1));
+  add_move_binding (widget_class, GDK_KEY_Home, GDK_KEY_KP_Home, 0, "messages.focus-first", NULL);
+  add_move_binding (widget_class, GDK_KEY_Home, GDK_KEY_KP_Home, GDK_CONTROL_MASK, "messages.focus-first", NULL);
+  add_move_binding (widget_class, GDK_KEY_End, GDK_KEY_KP_End, 0, "messages.focus-last", NULL);
+  add_move_binding (widget_class, GDK_KEY_End, GDK_KEY_KP_End, GDK_CONTROL_MASK, "messages.focus-last", NULL);
 }
 
 static void
@@ -644,6 +970,8 @@ da_message_list_init (DaMessageList *self)
   self->spare = g_ptr_array_new ();
   self->measured_width = -1;
   self->pin_end = TRUE;
+  self->focus_pos = NO_ITEM;
+  self->reveal = NO_ITEM;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 }
 
@@ -692,6 +1020,8 @@ da_message_list_set_model (DaMessageList *self,
   self->anchor = 0;
   self->anchor_offset = 0;
   self->pin_end = TRUE;
+  self->focus_pos = NO_ITEM;
+  self->reveal = NO_ITEM;
 
   if (model != NULL)
     {
@@ -714,6 +1044,7 @@ da_message_list_scroll_to (DaMessageList *self,
   self->anchor = position;
   self->anchor_offset = 0;
   self->pin_end = FALSE;
+  self->reveal = NO_ITEM;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -724,7 +1055,44 @@ da_message_list_scroll_to_end (DaMessageList *self)
   g_return_if_fail (DA_IS_MESSAGE_LIST (self));
 
   self->pin_end = TRUE;
+  self->reveal = NO_ITEM;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* Moves focus to the row of item @position, scrolled into view. The row
+ * is bound now if it was not in view, so focus moves at once. */
+gboolean
+da_message_list_focus_item (DaMessageList *self,
+                            guint          position)
+{
+  DaMessage *item;
+  GtkWidget *row;
+
+  g_return_val_if_fail (DA_IS_MESSAGE_LIST (self), FALSE);
+  g_return_val_if_fail (position < n_items (self), FALSE);
+
+  item = peek_item (self, position);
+  row = g_hash_table_lookup (self->shown, item);
+  if (row == NULL)
+    {
+      row = bind_row (self, item);
+      g_hash_table_insert (self->shown, g_object_ref (item), row);
+    }
+
+  self->focus_pos = position;
+  self->reveal = position;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+
+  return gtk_widget_grab_focus (row);
+}
+
+/* The position of the message that has focus, or last had it. */
+guint
+da_message_list_get_focus_position (DaMessageList *self)
+{
+  g_return_val_if_fail (DA_IS_MESSAGE_LIST (self), NO_ITEM);
+
+  return self->focus_pos;
 }
 
 /* How many rows are in view (bound to a message). */

@@ -16,6 +16,9 @@ void        da_message_list_set_model     (DaMessageList *self,
 void        da_message_list_scroll_to     (DaMessageList *self,
                                            guint          position);
 void        da_message_list_scroll_to_end (DaMessageList *self);
+gboolean    da_message_list_focus_item    (DaMessageList *self,
+                                           guint          position);
+guint       da_message_list_get_focus_position (DaMessageList *self);
 guint       da_message_list_get_n_rows    (DaMessageList *self);
 guint       da_message_list_get_n_binds   (DaMessageList *self);
 

@@ -29,6 +29,8 @@ struct _DaMessageRow
   GtkWidget      *retry_button;
   GtkWidget      *tools_box;
   gboolean        watching_outcomes;
+  char           *accessible_label;
+  const char     *accessible_description;
 };
 
 enum {
@@ -43,11 +45,63 @@ G_DEFINE_FINAL_TYPE (DaMessageRow, da_message_row, GTK_TYPE_WIDGET)
 
 static const char *role_classes[] = { "system", "user", "assistant", "tool" };
 
+#define LABEL_CHARS 80
+
+/* The first line of @text without its leading markdown marks, at most
+ * LABEL_CHARS characters: only that much of the text is looked at, so a
+ * streaming reply costs the same at every delta. */
+static char *
+first_line (const char *text)
+{
+  GString *line = g_string_new (NULL);
+  const char *p = text;
+  guint n = 0;
+
+  while (*p == '#' || *p == '>' || *p == ' ' || *p == '\t' || *p == '\n')
+    p++;
+  for (; *p != '\0' && *p != '\n' && n < LABEL_CHARS; n++)
+    {
+      const char *next = g_utf8_next_char (p);
+
+      if (*p != '*' && *p != '`' && *p != '_')
+        g_string_append_len (line, p, next - p);
+      p = next;
+    }
+  if (*p != '\0' && *p != '\n')
+    g_string_append (line, "…");
+
+  return g_string_free (line, FALSE);
+}
+
+/* The row's name for screen readers: who wrote it and how it begins. */
+static void
+update_accessible (DaMessageRow *self)
+{
+  const char *sender = gtk_label_get_label (self->sender_label);
+  g_autofree char *line = first_line (self->message ? da_message_get_content (self->message) : "");
+  g_autofree char *label = NULL;
+
+  if (*line != '\0')
+    /* TRANSLATORS: the name of a message for screen readers: its sender, its first line */
+    label = g_strdup_printf (_("%s: %s"), sender, line);
+  else
+    label = g_strdup (sender);
+
+  if (g_strcmp0 (label, self->accessible_label) == 0)
+    return;
+  g_free (self->accessible_label);
+  self->accessible_label = g_steal_pointer (&label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->accessible_label,
+                                  -1);
+}
+
 static void
 update_content (DaMessageRow *self)
 {
   da_markdown_view_set_text (self->markdown,
                              self->message ? da_message_get_content (self->message) : "");
+  update_accessible (self);
 }
 
 static void
@@ -155,6 +209,17 @@ update_identity (DaMessageRow *self)
   gtk_label_set_label (self->role_label, role_text ? role_text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->role_label),
                           role_text != NULL && g_strcmp0 (role_text, sender) != 0);
+  if (role_text != self->accessible_description)
+    {
+      self->accessible_description = role_text;
+      if (role_text != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, role_text,
+                                        -1);
+      else
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+  update_accessible (self);
 }
 
 /* Tool calls and results are drawn as cards (da-tool-card.c): an
@@ -245,6 +310,40 @@ da_message_row_dispose (GObject *object)
 }
 
 static void
+da_message_row_finalize (GObject *object)
+{
+  DaMessageRow *self = DA_MESSAGE_ROW (object);
+
+  g_free (self->accessible_label);
+
+  G_OBJECT_CLASS (da_message_row_parent_class)->finalize (object);
+}
+
+/* The row takes focus itself; Tab then goes on into its links and
+ * buttons, and Shift+Tab from them comes back to the row. */
+static gboolean
+da_message_row_focus (GtkWidget        *widget,
+                      GtkDirectionType  direction)
+{
+  GtkWidget *content = gtk_widget_get_first_child (widget);
+
+  if (gtk_widget_is_focus (widget))
+    return direction == GTK_DIR_TAB_FORWARD && content != NULL &&
+           gtk_widget_child_focus (content, direction);
+
+  if (gtk_widget_get_focus_child (widget) != NULL)
+    {
+      if (content != NULL && gtk_widget_child_focus (content, direction))
+        return TRUE;
+      if (direction == GTK_DIR_TAB_BACKWARD)
+        return gtk_widget_grab_focus (widget);
+      return FALSE;
+    }
+
+  return gtk_widget_grab_focus (widget);
+}
+
+static void
 da_message_row_get_property (GObject    *object,
                              guint       prop_id,
                              GValue     *value,
@@ -289,6 +388,7 @@ da_message_row_class_init (DaMessageRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = da_message_row_dispose;
+  object_class->finalize = da_message_row_finalize;
   object_class->get_property = da_message_row_get_property;
   object_class->set_property = da_message_row_set_property;
 
@@ -312,12 +412,15 @@ da_message_row_class_init (DaMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaMessageRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, DaMessageRow, tools_box);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+  widget_class->focus = da_message_row_focus;
 }
 
 static void
 da_message_row_init (DaMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 
   self->signals = g_signal_group_new (DA_TYPE_MESSAGE);
   g_signal_group_connect_swapped (self->signals, "notify::content", G_CALLBACK (update_content), self);

@@ -489,6 +489,262 @@ test_long_conversation (void)
   g_remove (dir);
 }
 
+/* Keyboard focus in the message list: what a list view did. */
+
+#define KEYS_N 500
+
+/* Presses a key on @list the way its shortcut controller does. */
+static void
+press_list_key (DaMessageList   *list,
+           guint            keyval,
+           GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (list));
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, modifiers);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                           GTK_WIDGET (list),
+                                                           gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+
+  g_error ("no shortcut for key %s", gdk_keyval_name (keyval));
+}
+
+static DaMessageRow *
+focused_row (Fixture *f)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  return focus ? DA_MESSAGE_ROW (gtk_widget_get_ancestor (focus, DA_TYPE_MESSAGE_ROW)) : NULL;
+}
+
+static guint
+focused_index (Fixture *f)
+{
+  DaMessageRow *row = focused_row (f);
+  guint position;
+
+  g_assert_nonnull (row);
+  g_assert_true (g_list_store_find (f->store, da_message_row_get_message (row), &position));
+
+  return position;
+}
+
+static gboolean
+row_fully_in_view (DaMessageList *list,
+                   DaMessageRow  *row)
+{
+  graphene_rect_t bounds;
+
+  return gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (list), &bounds) &&
+         bounds.origin.y >= 0 &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (GTK_WIDGET (list));
+}
+
+static void
+test_keyboard_navigation (void)
+{
+  DaMessageList *list;
+  GtkAdjustment *adjustment;
+  DaMessageRow *row;
+  Fixture f;
+  guint i;
+
+  fixture_set_up (&f);
+  list = da_chat_view_get_message_list (f.view);
+  for (i = 0; i < KEYS_N; i++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(DaMessage) message = NULL;
+
+      if (i == KEYS_N - 4)
+        text = g_strdup_printf ("Message %u: with code\n\n```sh\necho %u\n```\n", i, i);
+      else if (i == KEYS_N - 5)
+        text = g_strdup_printf ("Message %u: see [the notes](https://example.org/%u).", i, i);
+      else
+        text = g_strdup_printf ("## Message %u: **first** line\n\nMore text below it.", i);
+      message = da_message_new (i % 2 ? DA_ROLE_ASSISTANT : DA_ROLE_USER,
+                                i % 2 ? "planner" : "user", text);
+      g_list_store_append (f.store, message);
+    }
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+
+  /* Tab into the list, at the end: the newest message takes focus. */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (list), GTK_DIR_TAB_FORWARD));
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 1);
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (focused_row (&f))));
+
+  /* Rows are list items named after their sender and first line. */
+  row = focused_row (&f);
+  gtk_test_accessible_assert_role (row, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "planner: Message 499: first line");
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Agent");
+
+  /* Up three times. */
+  for (i = 0; i < 3; i++)
+    press_list_key (list, GDK_KEY_Up, 0);
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 4);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  g_assert_true (row_fully_in_view (list, focused_row (&f)));
+  gtk_test_accessible_assert_property (focused_row (&f), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "You: Message 496: with code");
+
+  /* Tab goes into the row's code and its copy button, Shift+Tab back
+   * to the row. */
+  row = focused_row (&f);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_FORWARD));
+  for (i = 0; i < 5 && !GTK_IS_BUTTON (gtk_root_get_focus (GTK_ROOT (f.window))); i++)
+    {
+      g_assert_true (focused_row (&f) == row);
+      g_assert_false (gtk_widget_is_focus (GTK_WIDGET (row)));
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_FORWARD));
+    }
+  g_assert_true (GTK_IS_BUTTON (gtk_root_get_focus (GTK_ROOT (f.window))));
+  g_assert_true (focused_row (&f) == row);
+  for (i = 0; i < 5 && !gtk_widget_is_focus (GTK_WIDGET (row)); i++)
+    {
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_BACKWARD));
+      g_assert_true (focused_row (&f) == row);
+    }
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (row)));
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 4);
+
+  /* A paragraph with a link takes focus; one without does not. */
+  press_list_key (list, GDK_KEY_Up, 0);
+  row = focused_row (&f);
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 5);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (focused_row (&f) == row);
+  g_assert_true (GTK_IS_LABEL (gtk_root_get_focus (GTK_ROOT (f.window))));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_BACKWARD));
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (row)));
+  press_list_key (list, GDK_KEY_Down, 0);
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 4);
+
+  /* Tab from a row without buttons leaves the list; Shift+Tab comes
+   * back to the row that had focus. */
+  press_list_key (list, GDK_KEY_Down, 0);
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 3);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_FORWARD));
+  g_assert_null (focused_row (&f));
+  g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f.window)), GTK_WIDGET (list)));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f.window), GTK_DIR_TAB_BACKWARD));
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 3);
+
+  /* The focus ring. */
+  gtk_window_set_focus_visible (f.window, TRUE);
+  g_free (da_test_screenshot (GTK_WIDGET (f.window), "chat-view-focused-message"));
+
+  /* Home: the first message, in view at the top, though its row was
+   * never made before. */
+  press_list_key (list, GDK_KEY_Home, 0);
+  g_assert_cmpuint (focused_index (&f), ==, 0);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  g_assert_true (row_fully_in_view (list, focused_row (&f)));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  gtk_test_accessible_assert_property (focused_row (&f), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "You: Message 0: first line");
+  g_assert_cmpuint (da_message_list_get_n_rows (list), <, 30);
+
+  /* Page Down moves by about a view, and back. */
+  press_list_key (list, GDK_KEY_Page_Down, 0);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  i = focused_index (&f);
+  g_assert_cmpuint (i, >, 1);
+  g_assert_cmpuint (i, <, 30);
+  g_assert_true (row_fully_in_view (list, focused_row (&f)));
+  press_list_key (list, GDK_KEY_Page_Up, 0);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  g_assert_cmpuint (focused_index (&f), ==, 0);
+
+  /* Ctrl+End: the last message, and the view at the end. */
+  press_list_key (list, GDK_KEY_End, GDK_CONTROL_MASK);
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 1);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  assert_row_at_bottom (list, focused_row (&f));
+
+  /* Down from the middle of a long scroll: the focused row is kept while
+   * the view is scrolled away from it, and the next row comes into view. */
+  da_message_list_focus_item (list, 250);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  row = focused_row (&f);
+  g_assert_true (row_fully_in_view (list, row));
+  gtk_adjustment_set_value (adjustment, 0);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  g_assert_true (focused_row (&f) == row);
+  g_assert_cmpuint (focused_index (&f), ==, 250);
+  g_assert_false (row_fully_in_view (list, row));
+  press_list_key (list, GDK_KEY_Down, 0);
+  g_assert_cmpuint (focused_index (&f), ==, 251);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  g_assert_true (row_fully_in_view (list, focused_row (&f)));
+
+  /* A reply streaming at the end, pinned there, pushes the focused row
+   * out of view: it keeps focus and its message. */
+  da_chat_view_scroll_to_end (f.view);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  {
+    g_autoptr(DaMessage) reply = da_message_new (DA_ROLE_ASSISTANT, "planner", "");
+
+    da_message_set_state (reply, DA_MESSAGE_STATE_STREAMING);
+    g_list_store_append (f.store, reply);
+    da_test_wait_drawn (GTK_WIDGET (f.window));
+    g_assert_true (da_message_list_focus_item (list, KEYS_N - 1));
+    da_test_wait_drawn (GTK_WIDGET (f.window));
+    row = focused_row (&f);
+    g_assert_true (row_fully_in_view (list, row));
+    g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 1);
+    for (i = 0; i < 40; i++)
+      {
+        da_message_append_text (reply, "A line of the reply.\n\n", -1);
+        da_test_wait_drawn (GTK_WIDGET (f.window));
+        g_assert_true (focused_row (&f) == row);
+        g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 1);
+      }
+    g_assert_false (row_fully_in_view (list, row));
+    gtk_test_accessible_assert_property (find_row_for (GTK_WIDGET (list), reply),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         "planner: A line of the reply.");
+    press_list_key (list, GDK_KEY_Down, 0);
+    g_assert_cmpuint (focused_index (&f), ==, KEYS_N);
+    da_message_set_state (reply, DA_MESSAGE_STATE_COMPLETE);
+  }
+
+  /* The focused message removed: the one in its place takes focus. */
+  press_list_key (list, GDK_KEY_Up, 0);
+  g_list_store_remove (f.store, KEYS_N - 1);
+  g_assert_cmpuint (focused_index (&f), ==, KEYS_N - 1);
+  da_test_wait_drawn (GTK_WIDGET (f.window));
+  {
+    graphene_rect_t bounds;
+
+    /* Taller than the view, and the view follows the end: in view at
+     * the bottom. */
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (focused_row (&f)), GTK_WIDGET (list), &bounds));
+    g_assert_cmpfloat (bounds.origin.y, <, 0);
+    assert_row_at_bottom (list, focused_row (&f));
+  }
+
+  fixture_tear_down (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +763,7 @@ main (int   argc,
   g_test_add_func ("/app/chat-view/failed-reply-offers-retry", test_failed_reply_offers_retry);
   g_test_add_func ("/app/chat-view/composer", test_composer);
   g_test_add_func ("/app/chat-view/long-conversation", test_long_conversation);
+  g_test_add_func ("/app/chat-view/keyboard-navigation", test_keyboard_navigation);
 
   return g_test_run ();
 }
