@@ -129,6 +129,8 @@ _da_sandbox_audit_parse_text (guint16               type,
   out->denials = -1;
   if (type != DA_AUDIT_LANDLOCK_ACCESS && type != DA_AUDIT_LANDLOCK_DOMAIN)
     return FALSE;
+  if (text == NULL || len == 0)
+    return FALSE;
 
   end = memchr (text, '\0', len);
   if (end == NULL)

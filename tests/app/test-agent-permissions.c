@@ -439,7 +439,11 @@ test_permissions (DaApplication *app,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "agent.edit", "x", id));
     gtk_editable_set_text (GTK_EDITABLE (da_agent_library_get_field (library, "name")), "Archivist");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (library), "agent.save", NULL));
-    g_assert_nonnull (da_application_find_agent (app, "Archivist", NULL));
+    {
+      g_autoptr(DaAgentSpec) archivist = da_application_find_agent (app, "Archivist", NULL);
+
+      g_assert_nonnull (archivist);
+    }
     g_assert_cmpuint (stored_grants ("Reader"), ==, 0);
     g_assert_cmpuint (stored_grants ("Archivist"), ==, 1);
     g_assert_cmpint (da_permission_broker_check (broker, "Reader", DA_PERMISSION_NET, "news.example.org", NULL),
