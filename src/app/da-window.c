@@ -51,7 +51,7 @@ struct _DaWindow
   DaChatView           *chat_view;
 };
 
-#define SYMBOLIC_APP_ICON "/io/github/denoagents/DenoAgents/app-symbolic.png"
+#define SYMBOLIC_APP_ICON "/io/github/denoagents/DenoAgents/app-symbolic"
 
 G_DEFINE_FINAL_TYPE (DaWindow, da_window, ADW_TYPE_APPLICATION_WINDOW)
 
