@@ -14,15 +14,55 @@
  * SVG renderer (librsvg and its libraries), which costs the first window
  * tens of milliseconds. GTK 4.8 neither finds a ".symbolic.png" in the
  * application's resources by name nor recolours a paintable given to an
- * image, hence this small paintable. */
+ * image, hence this small paintable.
+ *
+ * The mask is rendered at several sizes (RESOURCE-96.png and so on)
+ * and decoded when first drawn, in the smallest rendition that is at
+ * least as large as the icon on screen: scaling a larger one down costs
+ * the first frame more than decoding the right one. A decoded rendition
+ * is shared by every icon that shows it. */
 
 struct _DaSymbolicIcon
 {
   GObject     parent_instance;
 
-  GdkTexture *mask;
+  char       *resource;
   GtkWidget  *color_source;   /* weak */
 };
+
+/* The sizes of AdwStatusPage's icons (compact and not) at scales 1 and 2 */
+static const int rendition_sizes[] = { 96, 128, 192, 256 };
+
+/* The decoded renditions, by resource path, for the life of the
+ * process. */
+static GdkTexture *
+get_mask (const char *resource,
+          double      size)
+{
+  static GHashTable *masks;
+  g_autofree char *path = NULL;
+  GdkTexture *mask;
+  int rendition = rendition_sizes[G_N_ELEMENTS (rendition_sizes) - 1];
+
+  for (guint i = 0; i < G_N_ELEMENTS (rendition_sizes); i++)
+    if (size <= rendition_sizes[i])
+      {
+        rendition = rendition_sizes[i];
+        break;
+      }
+
+  path = g_strdup_printf ("%s-%d.png", resource, rendition);
+  if (masks == NULL)
+    masks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  mask = g_hash_table_lookup (masks, path);
+  if (mask == NULL)
+    {
+      mask = gdk_texture_new_from_resource (path);
+      g_hash_table_insert (masks, g_steal_pointer (&path), mask);
+    }
+
+  return mask;
+}
 
 static void da_symbolic_icon_paintable_init (GdkPaintableInterface *iface);
 
@@ -40,12 +80,18 @@ da_symbolic_icon_snapshot (GdkPaintable *paintable,
   GdkRGBA color = { 0, 0, 0, 1 };
   graphene_matrix_t matrix;
   graphene_vec4_t offset;
+  int scale = 2;
+  GdkTexture *mask;
 
-  if (self->mask == NULL)
+  if (self->resource == NULL)
     return;
 
   if (self->color_source != NULL)
-    gtk_style_context_get_color (gtk_widget_get_style_context (self->color_source), &color);
+    {
+      gtk_style_context_get_color (gtk_widget_get_style_context (self->color_source), &color);
+      scale = gtk_widget_get_scale_factor (self->color_source);
+    }
+  mask = get_mask (self->resource, MAX (width, height) * scale);
 
   /* Every pixel takes the colour; its alpha is the mask's times the
    * colour's. */
@@ -56,7 +102,7 @@ da_symbolic_icon_snapshot (GdkPaintable *paintable,
                                      0, 0, 0, color.alpha });
   graphene_vec4_init (&offset, color.red, color.green, color.blue, 0);
   gtk_snapshot_push_color_matrix (GTK_SNAPSHOT (snapshot), &matrix, &offset);
-  gtk_snapshot_append_texture (GTK_SNAPSHOT (snapshot), self->mask,
+  gtk_snapshot_append_texture (GTK_SNAPSHOT (snapshot), mask,
                                &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_pop (GTK_SNAPSHOT (snapshot));
 }
@@ -87,7 +133,7 @@ da_symbolic_icon_dispose (GObject *object)
   DaSymbolicIcon *self = DA_SYMBOLIC_ICON (object);
 
   da_symbolic_icon_set_color_source (self, NULL);
-  g_clear_object (&self->mask);
+  g_clear_pointer (&self->resource, g_free);
 
   G_OBJECT_CLASS (da_symbolic_icon_parent_class)->dispose (object);
 }
@@ -103,15 +149,16 @@ da_symbolic_icon_init (DaSymbolicIcon *self)
 {
 }
 
+/* @resource: the resource path of the renditions without "-SIZE.png" */
 GdkPaintable *
-da_symbolic_icon_new_from_resource (const char *path)
+da_symbolic_icon_new_from_resource (const char *resource)
 {
   DaSymbolicIcon *self;
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (resource != NULL, NULL);
 
   self = g_object_new (DA_TYPE_SYMBOLIC_ICON, NULL);
-  self->mask = gdk_texture_new_from_resource (path);
+  self->resource = g_strdup (resource);
 
   return GDK_PAINTABLE (self);
 }

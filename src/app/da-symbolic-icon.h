@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DaSymbolicIcon, da_symbolic_icon, DA, SYMBOLIC_ICON, GObject)
 
-GdkPaintable *da_symbolic_icon_new_from_resource (const char *path);
+GdkPaintable *da_symbolic_icon_new_from_resource (const char *resource);
 void          da_symbolic_icon_set_color_source  (DaSymbolicIcon *self,
                                                   GtkWidget      *widget);
 void          da_status_page_set_symbolic_icon   (GtkWidget      *status_page,

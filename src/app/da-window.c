@@ -51,7 +51,7 @@ struct _DaWindow
   DaChatView           *chat_view;
 };
 
-#define SYMBOLIC_APP_ICON "/io/github/denoagents/DenoAgents/app-symbolic.png"
+#define SYMBOLIC_APP_ICON "/io/github/denoagents/DenoAgents/app-symbolic"
 
 G_DEFINE_FINAL_TYPE (DaWindow, da_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -85,11 +85,15 @@ agent_without_provider (DaWindow *self)
 }
 
 static void
-update_setup_state (DaWindow *self)
+update_chat_view_setup (DaWindow *self)
 {
   gboolean ready = have_provider (self);
-  g_autoptr(DaAgentSpec) orphan = ready ? agent_without_provider (self) : NULL;
+  g_autoptr(DaAgentSpec) orphan = NULL;
 
+  if (self->chat_view == NULL)
+    return;
+
+  orphan = ready ? agent_without_provider (self) : NULL;
   if (orphan != NULL)
     {
       g_autofree char *reason =
@@ -107,10 +111,46 @@ update_setup_state (DaWindow *self)
                                     ready ? NULL : _("Add a provider to start chatting."));
       da_chat_view_set_setup_action (self->chat_view, _("_Set Up a Provider"), "win.preferences");
     }
+}
+
+static void
+update_setup_state (DaWindow *self)
+{
+  gboolean ready = have_provider (self);
+
+  update_chat_view_setup (self);
   if (!ready && self->session == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "welcome");
   else if (self->session == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
+}
+
+static void chat_send_cb (DaWindow   *self,
+                          const char *text,
+                          DaChatView *view);
+static void chat_stop_cb (DaWindow   *self,
+                          DaChatView *view);
+static void chat_retry_cb (DaWindow   *self,
+                           DaChatView *view);
+
+/* The chat view is built when a conversation is first shown, not with
+ * the window: the first frame shows the welcome page or an empty one. */
+static DaChatView *
+ensure_chat_view (DaWindow *self)
+{
+  if (self->chat_view != NULL)
+    return self->chat_view;
+
+  self->chat_view = g_object_new (DA_TYPE_CHAT_VIEW, NULL);
+  g_signal_connect_object (self->chat_view, "send", G_CALLBACK (chat_send_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->chat_view, "stop", G_CALLBACK (chat_stop_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->chat_view, "retry", G_CALLBACK (chat_retry_cb), self, G_CONNECT_SWAPPED);
+  gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->chat_view), "chat");
+  g_binding_group_bind (self->session_bindings, "busy", self->chat_view, "busy",
+                        G_BINDING_SYNC_CREATE);
+  update_chat_view_setup (self);
+
+  return self->chat_view;
 }
 
 static void
@@ -188,7 +228,7 @@ session_loaded_cb (DaWindow *self)
   if (position == G_MAXUINT)
     return;
 
-  da_message_list_scroll_to (da_chat_view_get_message_list (self->chat_view), position);
+  da_message_list_scroll_to (da_chat_view_get_message_list (ensure_chat_view (self)), position);
 }
 
 void
@@ -215,8 +255,13 @@ da_window_show_session (DaWindow      *self,
                                G_CALLBACK (session_messages_changed_cb), self, G_CONNECT_SWAPPED);
       da_chat_session_load (session);
     }
-  da_chat_view_set_model (self->chat_view, session ? da_chat_session_get_messages (session) : NULL);
-  da_chat_view_set_busy (self->chat_view, session && da_chat_session_get_busy (session));
+  if (session != NULL)
+    ensure_chat_view (self);
+  if (self->chat_view != NULL)
+    {
+      da_chat_view_set_model (self->chat_view, session ? da_chat_session_get_messages (session) : NULL);
+      da_chat_view_set_busy (self->chat_view, session && da_chat_session_get_busy (session));
+    }
 
   if (session != NULL)
     {
@@ -258,7 +303,7 @@ da_window_get_chat_view (DaWindow *self)
 {
   g_return_val_if_fail (DA_IS_WINDOW (self), NULL);
 
-  return self->chat_view;
+  return ensure_chat_view (self);
 }
 
 /* Sidebar */
@@ -1099,7 +1144,6 @@ da_window_class_init (DaWindowClass *klass)
   object_class->finalize = da_window_finalize;
   window_class->close_request = da_window_close_request;
 
-  g_type_ensure (DA_TYPE_CHAT_VIEW);
   g_type_ensure (DA_TYPE_WELCOME_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/denoagents/DenoAgents/ui/da-window.ui");
@@ -1121,16 +1165,12 @@ da_window_class_init (DaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_menu);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DaWindow, welcome_page);
-  gtk_widget_class_bind_template_child (widget_class, DaWindow, chat_view);
   gtk_widget_class_bind_template_callback (widget_class, leaflet_folded_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, conversation_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_hit_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, chat_send_cb);
-  gtk_widget_class_bind_template_callback (widget_class, chat_stop_cb);
-  gtk_widget_class_bind_template_callback (widget_class, chat_retry_cb);
   gtk_widget_class_bind_template_callback (widget_class, provider_found_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-chat", NULL, new_chat_action);
@@ -1203,8 +1243,6 @@ da_window_init (DaWindow *self)
   g_binding_group_bind (self->session_bindings, "title", self->content_title, "title",
                         G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->session_bindings, "agent-name", self->content_title, "subtitle",
-                        G_BINDING_SYNC_CREATE);
-  g_binding_group_bind (self->session_bindings, "busy", self->chat_view, "busy",
                         G_BINDING_SYNC_CREATE);
 }
 
