@@ -9,6 +9,7 @@
 
 #include "da-app-security.h"
 #include "da-application.h"
+#include "da-rendering.h"
 #include "da-chat-session.h"
 #include "da-code-block.h"
 #include "da-keyring.h"
@@ -243,6 +244,8 @@ da_application_startup (GApplication *app)
   g_application_set_resource_base_path (app, "/io/github/denoagents/DenoAgents");
 
   G_APPLICATION_CLASS (da_application_parent_class)->startup (app);
+  /* GDK has read its flags: programs we start do not inherit ours. */
+  da_rendering_forget ();
 
   gtk_window_set_default_icon_name (APPLICATION_ID);
 

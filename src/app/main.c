@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "da-application.h"
+#include "da-rendering.h"
 
 int
 main (int   argc,
@@ -17,6 +18,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  da_rendering_choose ();
   app = da_application_new ();
 
   return g_application_run (G_APPLICATION (app), argc, argv);
