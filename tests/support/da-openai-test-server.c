@@ -48,6 +48,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "da-test-server-loop.h"
+
 static char *require_key;
 static GHashTable *failures_done;
 static guint request_counter;
@@ -659,39 +661,15 @@ server_cb (SoupServer        *server,
     send_json_error (msg, 404, "Unknown request URL.", "invalid_request_error", "unknown_url");
 }
 
-static gboolean
-on_stdin_cb (gint         fd,
-             GIOCondition condition,
-             gpointer     user_data)
-{
-  char buf[256];
-  gssize n = read (fd, buf, sizeof buf);
-
-  if (n <= 0)
-    {
-      g_main_loop_quit (user_data);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_signal_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SoupServer) server = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
   int port = 0;
+  int status;
   gboolean keep_running = FALSE;
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on (0 picks one)", "N" },
@@ -709,26 +687,11 @@ main (int   argc,
     }
 
   failures_done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  loop = g_main_loop_new (NULL, FALSE);
   server = soup_server_new ("server-header", "da-openai-test-server", NULL);
   soup_server_add_handler (server, NULL, server_cb, NULL, NULL);
-  if (!soup_server_listen_local (server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    {
-      g_printerr ("cannot listen: %s\n", error->message);
-      return 1;
-    }
-
-  uris = soup_server_get_uris (server);
-  g_print ("%d\n", g_uri_get_port (uris->data));
-  fflush (stdout);
-
-  if (!keep_running)
-    g_unix_fd_add (0, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_cb, loop);
-  g_unix_signal_add (SIGTERM, on_signal_cb, loop);
-  g_unix_signal_add (SIGINT, on_signal_cb, loop);
-  g_main_loop_run (loop);
+  status = da_test_server_serve (server, port, keep_running);
 
   g_hash_table_unref (failures_done);
   g_free (require_key);
-  return 0;
+  return status;
 }
